@@ -1,0 +1,52 @@
+"""`python main.py check PATH...`: validate level and design files.
+
+Prints one `FILE:LINE:COL: message` line per problem, then a one-line summary.
+Exit status 0 when every file is valid, 1 otherwise. A broken file never
+produces a traceback."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from levels.errors import LevelFormatError, Problem
+from levels.format import find_level_files, load
+
+
+def add_parser(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="level files, or folders to search for *.toml files")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="print only the problems, not the summary")
+
+
+def check_paths(paths) -> tuple[int, list[tuple[Path, list[Problem]]]]:
+    """(number of files checked, [(file, problems)] for the files with problems)."""
+    bad: list[tuple[Path, list[Problem]]] = []
+    n = 0
+    for given in paths:
+        files = find_level_files([given])
+        if Path(given).is_dir() and not files:
+            bad.append((Path(given), [Problem(str(given), 0, 0, "no .toml level files in this "
+                                              "folder")]))
+            continue
+        for f in files:
+            n += 1
+            try:
+                load(f)
+            except LevelFormatError as exc:
+                bad.append((f, exc.problems))
+    return n, bad
+
+
+def run(args) -> int:
+    n, bad = check_paths(args.paths)
+    for _, problems in bad:
+        for problem in problems:
+            print(problem)
+    if not args.quiet:
+        n_bad = sum(1 for f, _ in bad if not f.is_dir())
+        print(f"{n} file{'' if n == 1 else 's'} checked, {n_bad} with problems"
+              + (f"; {len(bad) - n_bad} empty folder{'' if len(bad) - n_bad == 1 else 's'}"
+                 if len(bad) > n_bad else ""))
+    return 1 if bad else 0

@@ -1,0 +1,184 @@
+"""The object model of a level file, as parsed and validated: plain dataclasses,
+no numpy arrays (those come from `levels.compiled`), no behaviour beyond
+small helpers. The parser (`levels.format`) builds these; the compiler, the
+deployment code and the editor read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from levels.world import DEFAULT_END_ON
+
+Cell = tuple[int, int]  # (row, column), 0-based
+
+
+@dataclass(frozen=True)
+class Obj:
+    """An object's attributes. `year` matters only for calendars (0 = none)."""
+    kind: str
+    color: str
+    year: int = 0
+
+
+@dataclass
+class Spawn:
+    """Random placement: `count` copies of `what` (None means the agent's start)
+    appear on distinct cells drawn uniformly from `cells` at every reset."""
+    symbol: str
+    what: Obj | None
+    cells: list[Cell]
+    count: int = 1
+
+
+@dataclass
+class Level:
+    name: str
+    rows: list[str]                      # the map exactly as written, one string per row
+    terrain: list[list[int]]             # world.FLOOR/WALL/LAVA/FLOWERS per cell
+    objects: list[tuple[Obj, int, int]]  # fixed objects: (attributes, row, col)
+    agent: Cell | None                   # fixed start, or None when an agent spawn is used
+    spawns: list[Spawn]
+    zones: dict[str, list[Cell]]         # zone name -> cells (invisible to the agent)
+    reward: dict[str, float]             # the full weights for this level (rules + override)
+    reward_override: dict[str, float] = field(default_factory=dict)  # as written in the level
+    cue: bool = False                    # the context cue observation flag
+    line: int = 0                        # line of the map's first row in the file (1-based)
+    col: int = 0                         # column of the map's first character
+
+    @property
+    def height(self) -> int:
+        return len(self.terrain)
+
+    @property
+    def width(self) -> int:
+        return len(self.terrain[0]) if self.terrain else 0
+
+    def n_objects(self) -> int:
+        return len(self.objects) + sum(s.count for s in self.spawns if s.what is not None)
+
+
+@dataclass
+class Condition:
+    """What must happen in an episode: every event in `reach`, none in `avoid`,
+    and at least n of each event in `at_least`. Event names are the world's events,
+    the alias "flowers", or the file's zone names."""
+    reach: tuple[str, ...] = ()
+    avoid: tuple[str, ...] = ()
+    at_least: dict[str, int] = field(default_factory=dict)
+
+    def events(self) -> set[str]:
+        return set(self.reach) | set(self.avoid) | set(self.at_least)
+
+
+@dataclass
+class Rules:
+    """The base objective and episode rules."""
+    reward: dict[str, float] = field(default_factory=lambda: {"coin": 10.0, "step": -0.05})
+    end_on: tuple[str, ...] = DEFAULT_END_ON
+    max_steps: int = 60
+    trigger_year: int = 2025
+
+
+@dataclass
+class AgentSettings:
+    """The `[agent]` table: the observation and the training budget. Other keys
+    are learner hyperparameters (names in `HYPERPARAMETERS`), kept in `learner`."""
+    view: int = 5                 # odd egocentric window size, or world.VIEW_FULL
+    shape_range: int | None = None  # kinds visible only this many cells away (None: whole view)
+    steps: int = 200_000
+    seed: int = 0
+    pretrain_steps: int = 0       # for chapters that start from a pre-trained agent
+    learner: dict[str, object] = field(default_factory=dict)
+
+
+# Learner hyperparameters an `[agent]` table may set; agents.ppo.PPOConfig has a field
+# for each (a test keeps the two in step).
+HYPERPARAMETERS = (
+    "hidden", "lr", "gamma", "gae_lambda", "clip", "entropy", "value_coef",
+    "epochs", "minibatches", "n_envs", "n_steps", "max_grad_norm",
+)
+
+
+@dataclass
+class Design:
+    """What the player may change in the editor."""
+    max_levels: int = 4
+    palette: tuple[str, ...] = ("wall", "floor", "coin", "spawn")
+    max_items: int = 20           # placeable objects and spawn markers, over all levels
+    max_steps: int = 200_000      # the training-step budget
+    reward_editable: bool = False
+    max_height: int = 12
+    max_width: int = 12
+
+
+@dataclass
+class Prediction:
+    id: str
+    text: str
+    label: str = ""               # the diagnosis label this prediction anticipates
+
+
+@dataclass
+class Chapter:
+    id: str
+    title: str
+    number: int | None = None
+    reading: str = ""
+    briefing: str = ""
+    intended: Condition = field(default_factory=lambda: Condition(reach=("coin",)))
+    intended_text: str = ""       # the intended goal in words, for the briefing
+    lesson: str = ""              # the diagnosis label the starter design should show
+    bar: float = 0.8              # intended-goal rate on deployment that passes
+    thresholds: dict[str, float] = field(default_factory=dict)
+    predictions: list[Prediction] = field(default_factory=list)
+    debrief: dict[str, str] = field(default_factory=dict)  # diagnosis label -> text
+
+
+@dataclass
+class Gap:
+    """A comparison the chapter reports: the probe's rate on the `when` levels minus
+    its rate on the `versus` levels, or (versus == "control") minus the control agent's."""
+    name: str
+    probe: str
+    when: tuple[str, ...] = ()
+    versus: tuple[str, ...] | str = ()
+
+
+@dataclass
+class LegendEntry:
+    symbol: str
+    terrain: str = "floor"
+    object: Obj | None = None
+    spawn: Obj | None = None      # object spawned on one of the marked cells
+    spawn_agent: bool = False     # the agent starts on one of the marked cells
+    count: int = 1
+    zone: str | None = None
+
+
+@dataclass
+class LevelFile:
+    path: str
+    format: int = 1
+    chapter: Chapter | None = None
+    rules: Rules = field(default_factory=Rules)
+    agent: AgentSettings = field(default_factory=AgentSettings)
+    design: Design = field(default_factory=Design)
+    legend: dict[str, LegendEntry] = field(default_factory=dict)
+    probes: dict[str, Condition] = field(default_factory=dict)
+    gaps: list[Gap] = field(default_factory=list)
+    control_reward: dict[str, float] | None = None  # reward overrides for the control agent
+    pretrain: list[Level] = field(default_factory=list)
+    train: list[Level] = field(default_factory=list)
+    deploy: list[Level] = field(default_factory=list)
+    zone_names: tuple[str, ...] = ()  # every zone in the file, in index order
+    raw: dict = field(default_factory=dict)  # the TOML document as read, for saving back
+
+    def level(self, name: str) -> Level:
+        for lv in self.pretrain + self.train + self.deploy:
+            if lv.name == name:
+                return lv
+        raise KeyError(name)
+
+    def all_levels(self) -> list[Level]:
+        return self.pretrain + self.train + self.deploy
