@@ -76,7 +76,7 @@ DESIGN_KEYS = ("max_levels", "palette", "max_items", "max_steps", "reward_editab
 LEGEND_KEYS = ("terrain", "object", "spawn", "color", "year", "count", "zone")
 LEVEL_KEYS = ("name", "map", "reward", "cue")
 GAP_KEYS = ("name", "probe", "when", "versus")
-CONDITION_KEYS = ("reach", "avoid", "at_least")
+CONDITION_KEYS = ("reach", "avoid", "at_least", "at_most")
 PREDICTION_KEYS = ("id", "text", "label")
 
 # Which object kind an event needs (for the reachability check).
@@ -321,32 +321,36 @@ class _Reader:
         if "avoid" in v:
             avoid = self.event_list(v["avoid"], path + ("avoid",), f"'avoid' of {where}")
             ok &= avoid is not None
-        at_least: dict[str, int] = {}
-        if "at_least" in v:
-            al = v["at_least"]
+        counts: dict[str, dict[str, int]] = {"at_least": {}, "at_most": {}}
+        for key, low in (("at_least", 1), ("at_most", 0)):
+            if key not in v:
+                continue
+            al = v[key]
             if not isinstance(al, dict):
-                self.at_value(path + ("at_least",), f"'at_least' of {where} must be a table of "
+                self.at_value(path + (key,), f"'{key}' of {where} must be a table of "
                               f"event = count, such as {{ key = 2 }}; got {_got(al)}")
                 ok = False
-            else:
-                for ev, n in al.items():
-                    p = path + ("at_least", ev)
-                    if ev not in self.known_events():
-                        self.at(p, f"unknown event '{ev}' in 'at_least' of {where}"
-                                f"{did_you_mean(ev, self.known_events())}; "
-                                f"{self.events_list_text()}")
-                        ok = False
-                    elif not _is_int(n) or not 1 <= n <= 1000:
-                        self.at_value(p, f"the count for '{ev}' in 'at_least' of {where} must "
-                                      f"be a whole number from 1 to 1000; got {_got(n)}")
-                        ok = False
-                    else:
-                        at_least[ev] = n
-        if ok and not (reach or avoid or at_least):
+                continue
+            for ev, n in al.items():
+                p = path + (key, ev)
+                if ev not in self.known_events():
+                    self.at(p, f"unknown event '{ev}' in '{key}' of {where}"
+                            f"{did_you_mean(ev, self.known_events())}; "
+                            f"{self.events_list_text()}")
+                    ok = False
+                elif not _is_int(n) or not low <= n <= 1000:
+                    self.at_value(p, f"the count for '{ev}' in '{key}' of {where} must "
+                                  f"be a whole number from {low} to 1000; got {_got(n)}")
+                    ok = False
+                else:
+                    counts[key][ev] = n
+        at_least, at_most = counts["at_least"], counts["at_most"]
+        if ok and not (reach or avoid or at_least or at_most):
             self.at(path, f"{where} is empty: give at least one of reach, avoid, at_least, "
-                    f"such as {{ reach = [\"coin\"] }}")
+                    f"at_most, such as {{ reach = [\"coin\"] }}")
             return None
-        return Condition(reach=reach or (), avoid=avoid or (), at_least=at_least) if ok else None
+        return (Condition(reach=reach or (), avoid=avoid or (), at_least=at_least,
+                          at_most=at_most) if ok else None)
 
     # sections ----------------------------------------------------------------------
 

@@ -46,8 +46,6 @@ _P = world.PAD
 _KIND_SHIFT, _COLOR_SHIFT, _AGENT_SHIFT = 8, 16, 24  # as levels.compiled
 _FIELD_MASK = 0xFF
 _KIND_CLEAR = ~(0xFF << 8)
-_DR = np.array([d[0] for d in world.ACTION_DELTAS], np.int32)
-_DC = np.array([d[1] for d in world.ACTION_DELTAS], np.int32)
 
 
 # --- random numbers ------------------------------------------------------------
@@ -91,25 +89,112 @@ def seed_rng(rng, seed):
 
 # --- reset -------------------------------------------------------------------
 
+# Performance notes (the target is 20 M steps per second with observations on one
+# core): the per-environment functions take their arrays one by one and are inlined,
+# so that the batch functions unpack the LevelSet/EnvState tuples once per call;
+# handing a tuple to a non-inlined function costs reference counting on each of its
+# member arrays, which used to cost more than the rules themselves.
+
 @njit(**_INLINE)
 def _free_cell(n_cells, cell_r, cell_c, objat, rng, i, lvl, g, ar, ac):
     """Draw one candidate cell of spawn group g that holds no object and is not the
     agent's (ar, ac), uniformly. Returns its index in the group, -1 when none is free."""
+    n = n_cells[lvl, g]
     free = 0
-    for j in range(n_cells[lvl, g]):
+    for j in range(n):
         r, c = cell_r[lvl, g, j], cell_c[lvl, g, j]
-        if objat[i, r, c] < 0 and not (r == ar and c == ac):
-            free += 1
+        free += (objat[i, r, c] < 0) & ((r != ar) | (c != ac))
     if free == 0:
         return -1
     pick = rng_below(rng, i, free)
-    for j in range(n_cells[lvl, g]):
+    for j in range(n):
         r, c = cell_r[lvl, g, j], cell_c[lvl, g, j]
-        if objat[i, r, c] < 0 and not (r == ar and c == ac):
+        if objat[i, r, c] < 0 and (r != ar or c != ac):
             if pick == 0:
                 return j
             pick -= 1
     return -1
+
+
+# A reset is two inlined helpers because CPython 3.11 passes a call with more than
+# 30 arguments as a tuple (*args), which numba cannot inline.
+
+@njit(**_INLINE)
+def _reset_begin(base, lvls, ts, keys, ep_events, ep_return, obj_r, obj_c, alive, objat,
+                 rng, grid, i, level):
+    """Choose the level (random if < 0), clear the previous episode; returns the level."""
+    if level < 0:
+        level = rng_below(rng, i, base.shape[0])
+    # clear the previous episode's objects from the cell index and the code grid
+    for o in range(alive.shape[1]):
+        if alive[i, o]:
+            r, c = obj_r[i, o], obj_c[i, o]
+            objat[i, r, c] = -1
+            grid[i, r + _P, c + _P] &= _FIELD_MASK
+            alive[i, o] = 0
+    if level != lvls[i] or ts[i] < 0:  # another level's terrain, or a fresh state
+        if ts[i] < 0:
+            for r in range(grid.shape[1]):
+                for c in range(grid.shape[2]):
+                    grid[i, r, c] = base[level, r, c]
+        else:  # the border is wall in every level: copy the inside only
+            for r in range(_P, grid.shape[1] - _P):
+                for c in range(_P, grid.shape[2] - _P):
+                    grid[i, r, c] = base[level, r, c]
+    lvls[i] = level
+    ts[i] = 0
+    keys[i] = 0
+    ep_events[i] = 0
+    ep_return[i] = 0.0
+    return level
+
+
+@njit(**_INLINE)
+def _reset_place(base, zones, n_obj, obj_kind, obj_color, lv_obj_r, lv_obj_c, obj_group,
+                 n_cells, cell_r, cell_c, agent_r, agent_c, agent_group, n_chests,
+                 rs, cs, cams, chests, zone_seen, obj_r, obj_c, alive, objat, rng, grid,
+                 i, level):
+    """Place the objects and the agent of a new episode on `level`."""
+    n = n_obj[level]
+    ncam = 0
+    # 1. fixed objects (they come first in the object table)
+    for o in range(n):
+        if obj_group[level, o] < 0:
+            r, c = lv_obj_r[level, o], lv_obj_c[level, o]
+            obj_r[i, o], obj_c[i, o] = r, c
+            alive[i, o] = 1
+            objat[i, r, c] = o
+            grid[i, r + _P, c + _P] = (base[level, r + _P, c + _P]
+                                       | (obj_kind[level, o] + 1) << _KIND_SHIFT
+                                       | (obj_color[level, o] + 1) << _COLOR_SHIFT)
+            ncam += obj_kind[level, o] == _K_CAMERA
+    # 2. the agent, avoiding fixed objects
+    g = agent_group[level]
+    ar, ac = agent_r[level], agent_c[level]
+    if g >= 0:
+        j = _free_cell(n_cells, cell_r, cell_c, objat, rng, i, level, g, -1, -1)
+        if j < 0:
+            j = 0  # every start covered by an object: the group's first cell
+        ar, ac = cell_r[level, g, j], cell_c[level, g, j]
+    rs[i], cs[i] = ar, ac
+    # 3. spawned objects in order, each on a free cell of its group
+    for o in range(n):
+        g = obj_group[level, o]
+        if g >= 0:
+            j = _free_cell(n_cells, cell_r, cell_c, objat, rng, i, level, g, ar, ac)
+            if j < 0:
+                continue  # no free cell: the object sits this episode out
+            r, c = cell_r[level, g, j], cell_c[level, g, j]
+            obj_r[i, o], obj_c[i, o] = r, c
+            alive[i, o] = 1
+            objat[i, r, c] = o
+            grid[i, r + _P, c + _P] = (base[level, r + _P, c + _P]
+                                       | (obj_kind[level, o] + 1) << _KIND_SHIFT
+                                       | (obj_color[level, o] + 1) << _COLOR_SHIFT)
+            ncam += obj_kind[level, o] == _K_CAMERA
+    cams[i] = ncam
+    chests[i] = n_chests[level]
+    zone_seen[i] = zones[level, ar, ac]
 
 
 @njit(**_JIT)
@@ -117,100 +202,71 @@ def reset_one(ls, st, i, level):
     """Start a new episode in environment i on `level` (a random level if < 0).
     Placement order: fixed objects, the agent, then spawned objects in file order,
     each on a uniformly drawn free cell of its group."""
-    # unpack once: tuple members read inside loops cost reference counting
-    rng, objat, alive, grid = st.rng, st.objat, st.alive, st.grid
-    st_obj_r, st_obj_c = st.obj_r, st.obj_c
-    n_cells, cell_r, cell_c = ls.n_cells, ls.cell_r, ls.cell_c
-    obj_group, obj_kind, obj_color, terrain = ls.obj_group, ls.obj_kind, ls.obj_color, ls.terrain
-    if level < 0:
-        level = rng_below(rng, i, terrain.shape[0])
-    # clear the previous episode's objects from the cell index and the code grid
-    for o in range(alive.shape[1]):
-        if alive[i, o]:
-            objat[i, st_obj_r[i, o], st_obj_c[i, o]] = -1
-            grid[i, st_obj_r[i, o] + _P, st_obj_c[i, o] + _P] &= _FIELD_MASK
-            alive[i, o] = 0
-    if level != st.lvl[i] or st.t[i] < 0:  # another level's terrain, or a fresh state
-        base = ls.base
-        for r in range(grid.shape[1]):
-            for c in range(grid.shape[2]):
-                grid[i, r, c] = base[level, r, c]
-    st.lvl[i] = level
-    st.t[i] = 0
-    st.keys[i] = 0
-    st.ep_events[i] = 0
-    st.ep_return[i] = 0.0
-    n = ls.n_obj[level]
-    for o in range(n):
-        if obj_group[level, o] < 0:
-            st_obj_r[i, o] = ls.obj_r[level, o]
-            st_obj_c[i, o] = ls.obj_c[level, o]
-    g = ls.agent_group[level]
-    ar, ac = ls.agent_r[level], ls.agent_c[level]
-    if g >= 0:
-        for o in range(n):  # mark fixed objects first so the agent avoids them
-            if obj_group[level, o] < 0:
-                objat[i, st_obj_r[i, o], st_obj_c[i, o]] = o
-        j = _free_cell(n_cells, cell_r, cell_c, objat, rng, i, level, g, -1, -1)
-        ar, ac = cell_r[level, g, j], cell_c[level, g, j]
-    st.r[i], st.c[i] = ar, ac
-    for o in range(n):
-        g = obj_group[level, o]
-        if g >= 0:
-            j = _free_cell(n_cells, cell_r, cell_c, objat, rng, i, level, g, ar, ac)
-            if j < 0:
-                continue  # no free cell: the object sits this episode out
-            st_obj_r[i, o], st_obj_c[i, o] = cell_r[level, g, j], cell_c[level, g, j]
-        r, c = st_obj_r[i, o], st_obj_c[i, o]
-        alive[i, o] = 1
-        objat[i, r, c] = o
-        grid[i, r + _P, c + _P] = (terrain[level, r, c]
-                                   | (obj_kind[level, o] + 1) << _KIND_SHIFT
-                                   | (obj_color[level, o] + 1) << _COLOR_SHIFT)
-    cams = 0
-    for o in range(n):
-        if alive[i, o] and obj_kind[level, o] == _K_CAMERA:
-            cams += 1
-    st.cams[i] = cams
-    st.chests[i] = ls.n_chests[level]
-    st.zone_seen[i] = ls.zones[level, ar, ac]
+    base, zones, n_obj, obj_kind, obj_color = ls.base, ls.zones, ls.n_obj, ls.obj_kind, ls.obj_color
+    lv_obj_r, lv_obj_c, obj_group, n_cells, cell_r, cell_c = (ls.obj_r, ls.obj_c, ls.obj_group,
+                                                              ls.n_cells, ls.cell_r, ls.cell_c)
+    agent_r, agent_c, agent_group, n_chests = ls.agent_r, ls.agent_c, ls.agent_group, ls.n_chests
+    lvls, rs, cs, ts, keys, cams, chests = st.lvl, st.r, st.c, st.t, st.keys, st.cams, st.chests
+    zone_seen, ep_events, ep_return, obj_r, obj_c = (st.zone_seen, st.ep_events, st.ep_return,
+                                                     st.obj_r, st.obj_c)
+    alive, objat, rng, grid = st.alive, st.objat, st.rng, st.grid
+    lv = _reset_begin(base, lvls, ts, keys, ep_events, ep_return, obj_r, obj_c, alive,
+                      objat, rng, grid, i, level)
+    _reset_place(base, zones, n_obj, obj_kind, obj_color, lv_obj_r, lv_obj_c, obj_group,
+                 n_cells, cell_r, cell_c, agent_r, agent_c, agent_group, n_chests,
+                 rs, cs, cams, chests, zone_seen, obj_r, obj_c, alive, objat, rng, grid,
+                 i, lv)
 
 
 @njit(**_JIT)
 def reset_all(ls, st, levels):
     """Reset every environment; levels[i] is environment i's level, or -1 for random."""
-    for i in range(st.lvl.shape[0]):
-        reset_one(ls, st, i, levels[i])
+    base, zones, n_obj, obj_kind, obj_color = ls.base, ls.zones, ls.n_obj, ls.obj_kind, ls.obj_color
+    lv_obj_r, lv_obj_c, obj_group, n_cells, cell_r, cell_c = (ls.obj_r, ls.obj_c, ls.obj_group,
+                                                              ls.n_cells, ls.cell_r, ls.cell_c)
+    agent_r, agent_c, agent_group, n_chests = ls.agent_r, ls.agent_c, ls.agent_group, ls.n_chests
+    lvls, rs, cs, ts, keys, cams, chests = st.lvl, st.r, st.c, st.t, st.keys, st.cams, st.chests
+    zone_seen, ep_events, ep_return, obj_r, obj_c = (st.zone_seen, st.ep_events, st.ep_return,
+                                                     st.obj_r, st.obj_c)
+    alive, objat, rng, grid = st.alive, st.objat, st.rng, st.grid
+    for i in range(lvls.shape[0]):
+        lv = _reset_begin(base, lvls, ts, keys, ep_events, ep_return, obj_r, obj_c, alive,
+                          objat, rng, grid, i, levels[i])
+        _reset_place(base, zones, n_obj, obj_kind, obj_color, lv_obj_r, lv_obj_c, obj_group,
+                     n_cells, cell_r, cell_c, agent_r, agent_c, agent_group, n_chests,
+                     rs, cs, cams, chests, zone_seen, obj_r, obj_c, alive, objat, rng, grid,
+                     i, lv)
 
 
 # --- step --------------------------------------------------------------------
-
-# The per-environment step takes its arrays one by one: handing the LevelSet and
-# EnvState tuples into an inlined per-environment function cost reference counting
-# on every call, measured at five to ten times the work of the step itself.
 
 @njit(**_INLINE)
 def _step(terrain, zones, obj_kind, reward_w, paid, end_mask, max_steps,
           lvls, rs, cs, ts, keys, cams, chests, zone_seen, ep_events, ep_return,
           alive, objat, grid, i, action):
+    # The code grid holds terrain and the object's kind on every cell, with a wall
+    # border at least one cell wide, so one read answers "wall?" and "what is here?".
     lvl = lvls[i]
-    H, W = terrain.shape[1], terrain.shape[2]
     r, c = rs[i], cs[i]
-    nr, nc = r + _DR[action], c + _DC[action]
+    nr = r + (action == 1) - (action == 0)
+    nc = c + (action == 3) - (action == 2)
+    code = grid[i, nr + _P, nc + _P]
     ev = _STEP
-    if nr < 0 or nr >= H or nc < 0 or nc >= W or terrain[lvl, nr, nc] == _WALL:
-        ev |= _BUMP
+    if code & _FIELD_MASK == _WALL:
+        ev = _STEP | _BUMP
         nr, nc = r, c
+        code = grid[i, r + _P, c + _P]
     rs[i], cs[i] = nr, nc
-    ts[i] += 1
-    ter = terrain[lvl, nr, nc]
+    t = ts[i] + 1
+    ts[i] = t
+    ter = code & _FIELD_MASK
     if ter == _LAVA_T:
         ev |= _LAVA
     elif ter == _FLOWERS_T:
         ev |= _FLOWERS_W if cams[i] > 0 else _FLOWERS_U
-    o = objat[i, nr, nc]
-    if o >= 0:
-        kind = obj_kind[lvl, o]
+    k1 = (code >> _KIND_SHIFT) & _FIELD_MASK  # kind + 1, 0 for no object
+    if k1 != 0:
+        kind = k1 - 1
         take = True
         if kind == _K_COIN:
             ev |= _COIN
@@ -236,14 +292,14 @@ def _step(terrain, zones, obj_kind, reward_w, paid, end_mask, max_steps,
         else:
             take = False  # a calendar stays on the wall
         if take:
-            alive[i, o] = 0
+            alive[i, objat[i, nr, nc]] = 0
             objat[i, nr, nc] = -1
-            grid[i, nr + _P, nc + _P] &= _FIELD_MASK  # terrain only
+            grid[i, nr + _P, nc + _P] = ter  # terrain only
     z = zones[lvl, nr, nc] & ~zone_seen[i]
     if z != 0:
         ev |= z << _ZONE0
         zone_seen[i] |= z
-    if ts[i] >= max_steps[lvl]:
+    if t >= max_steps[lvl]:
         ev |= _TIMEOUT
     reward = reward_w[lvl, 0]  # "step" is bit 0 and always set
     rest = (ev & paid[lvl]) >> 1  # only events this level pays or charges for
@@ -255,7 +311,7 @@ def _step(terrain, zones, obj_kind, reward_w, paid, end_mask, max_steps,
         b += 1
     ep_events[i] |= ev
     ep_return[i] += reward
-    done = (ev & end_mask[lvl]) != 0 or (ev & _TIMEOUT) != 0
+    done = (ev & (end_mask[lvl] | _TIMEOUT)) != 0
     return ev, reward, done
 
 
@@ -272,11 +328,16 @@ def step_one(ls, st, i, action):
 def step_all(ls, st, actions, events, rewards, dones, auto_reset):
     """Step every environment; with auto_reset, a finished episode restarts on a
     random level (events/rewards/dones still describe the finishing step)."""
-    terrain, zones, obj_kind, reward_w = ls.terrain, ls.zones, ls.obj_kind, ls.reward
-    paid, end_mask, max_steps = ls.paid, ls.end_mask, ls.max_steps
-    lvls, rs, cs, ts, keys, cams = st.lvl, st.r, st.c, st.t, st.keys, st.cams
-    chests, zone_seen, ep_events, ep_return = st.chests, st.zone_seen, st.ep_events, st.ep_return
-    alive, objat, grid = st.alive, st.objat, st.grid
+    terrain, zones, base, n_obj, obj_kind, obj_color = (ls.terrain, ls.zones, ls.base, ls.n_obj,
+                                                        ls.obj_kind, ls.obj_color)
+    lv_obj_r, lv_obj_c, obj_group, n_cells, cell_r, cell_c = (ls.obj_r, ls.obj_c, ls.obj_group,
+                                                              ls.n_cells, ls.cell_r, ls.cell_c)
+    agent_r, agent_c, agent_group, n_chests = ls.agent_r, ls.agent_c, ls.agent_group, ls.n_chests
+    reward_w, paid, end_mask, max_steps = ls.reward, ls.paid, ls.end_mask, ls.max_steps
+    lvls, rs, cs, ts, keys, cams, chests = st.lvl, st.r, st.c, st.t, st.keys, st.cams, st.chests
+    zone_seen, ep_events, ep_return, obj_r, obj_c = (st.zone_seen, st.ep_events, st.ep_return,
+                                                     st.obj_r, st.obj_c)
+    alive, objat, rng, grid = st.alive, st.objat, st.rng, st.grid
     for i in range(lvls.shape[0]):
         ev, rew, done = _step(terrain, zones, obj_kind, reward_w, paid, end_mask, max_steps,
                               lvls, rs, cs, ts, keys, cams, chests, zone_seen, ep_events,
@@ -285,7 +346,12 @@ def step_all(ls, st, actions, events, rewards, dones, auto_reset):
         rewards[i] = rew
         dones[i] = done
         if done and auto_reset:
-            reset_one(ls, st, i, -1)
+            lv = _reset_begin(base, lvls, ts, keys, ep_events, ep_return, obj_r, obj_c, alive,
+                              objat, rng, grid, i, -1)
+            _reset_place(base, zones, n_obj, obj_kind, obj_color, lv_obj_r, lv_obj_c, obj_group,
+                         n_cells, cell_r, cell_c, agent_r, agent_c, agent_group, n_chests,
+                         rs, cs, cams, chests, zone_seen, obj_r, obj_c, alive, objat, rng, grid,
+                         i, lv)
 
 
 # --- observe -----------------------------------------------------------------
@@ -350,16 +416,40 @@ def random_rollout(ls, st, n_steps, view, shape_range, obs, actions, events, rew
     """Step every environment n_steps times with uniformly random actions (drawn
     from each environment's own RNG), resetting finished episodes and observing
     after every step: what a learner's rollout does, minus the network.
-    Returns (total reward, episodes finished)."""
+    Equivalent to drawing the actions, then step_all(..., auto_reset=True), then
+    observe_all, n_steps times (environments are independent, so each one is
+    stepped and observed in turn). Returns (total reward, episodes finished)."""
+    terrain, zones, base, n_obj, obj_kind, obj_color = (ls.terrain, ls.zones, ls.base, ls.n_obj,
+                                                        ls.obj_kind, ls.obj_color)
+    lv_obj_r, lv_obj_c, obj_group, n_cells, cell_r, cell_c = (ls.obj_r, ls.obj_c, ls.obj_group,
+                                                              ls.n_cells, ls.cell_r, ls.cell_c)
+    agent_r, agent_c, agent_group, n_chests = ls.agent_r, ls.agent_c, ls.agent_group, ls.n_chests
+    reward_w, paid, end_mask, max_steps = ls.reward, ls.paid, ls.end_mask, ls.max_steps
+    trigger, cue = ls.trigger, ls.cue
+    lvls, rs, cs, ts, keys, cams, chests = st.lvl, st.r, st.c, st.t, st.keys, st.cams, st.chests
+    zone_seen, ep_events, ep_return, obj_r, obj_c = (st.zone_seen, st.ep_events, st.ep_return,
+                                                     st.obj_r, st.obj_c)
+    alive, objat, rng, grid = st.alive, st.objat, st.rng, st.grid
     total = 0.0
     episodes = 0
-    rng = st.rng
     for _ in range(n_steps):
-        for i in range(actions.shape[0]):
-            actions[i] = rng_below(rng, i, 4)
-        step_all(ls, st, actions, events, rewards, dones, True)
-        observe_all(ls, st, view, shape_range, obs)
-        for i in range(actions.shape[0]):
-            total += rewards[i]
-            episodes += dones[i]
+        for i in range(lvls.shape[0]):
+            a = rng_below(rng, i, 4)
+            actions[i] = a
+            ev, rew, done = _step(terrain, zones, obj_kind, reward_w, paid, end_mask, max_steps,
+                                  lvls, rs, cs, ts, keys, cams, chests, zone_seen, ep_events,
+                                  ep_return, alive, objat, grid, i, a)
+            events[i] = ev
+            rewards[i] = rew
+            dones[i] = done
+            if done:
+                lv = _reset_begin(base, lvls, ts, keys, ep_events, ep_return, obj_r, obj_c, alive,
+                                  objat, rng, grid, i, -1)
+                _reset_place(base, zones, n_obj, obj_kind, obj_color, lv_obj_r, lv_obj_c, obj_group,
+                             n_cells, cell_r, cell_c, agent_r, agent_c, agent_group, n_chests,
+                             rs, cs, cams, chests, zone_seen, obj_r, obj_c, alive, objat, rng, grid,
+                             i, lv)
+                episodes += 1
+            _observe(grid, rs, cs, cams, keys, lvls, trigger, cue, i, view, shape_range, obs)
+            total += rew
     return total, episodes

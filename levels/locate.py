@@ -282,8 +282,11 @@ class Locator:
                 if self._peek() == ",":
                     self._i += 1
         else:
+            start = self._i
             while self._i < n and text[self._i] not in ",]}\n#":
                 self._i += 1
+            if self._i == start:
+                raise ValueError("no value")  # only in text tomllib rejects
 
 
 def _decode_basic(raw: str) -> str:

@@ -61,14 +61,15 @@ class Level:
 @dataclass
 class Condition:
     """What must happen in an episode: every event in `reach`, none in `avoid`,
-    and at least n of each event in `at_least`. Event names are the world's events,
+    at least n of each event in `at_least` and at most n of each in `at_most`. Event names are the world's events,
     the alias "flowers", or the file's zone names."""
     reach: tuple[str, ...] = ()
     avoid: tuple[str, ...] = ()
     at_least: dict[str, int] = field(default_factory=dict)
+    at_most: dict[str, int] = field(default_factory=dict)
 
     def events(self) -> set[str]:
-        return set(self.reach) | set(self.avoid) | set(self.at_least)
+        return set(self.reach) | set(self.avoid) | set(self.at_least) | set(self.at_most)
 
 
 @dataclass

@@ -16,7 +16,7 @@ from levels.format import dumps, loads
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "levels" / "examples").glob("*.toml"))
 EXAMPLE_TEXTS = [p.read_text(encoding="utf-8") for p in EXAMPLES]
-FUZZ = settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 TOKENS = ["format = 1\n", "[rules]\n", "[agent]\n", "[legend]\n", "[[train]]\n", "[[deploy]]\n",
           "[chapter]\n", "[probes]\n", "[[gaps]]\n", "[control]\n", 'name = "a"\n', 'map = """\n',
@@ -180,3 +180,17 @@ def test_valid_files_round_trip(text):
     again = loads(dumps(lf))
     assert _comparable(again) == _comparable(lf)
     assert dumps(again) == dumps(lf)
+
+
+@FUZZ
+@given(st.lists(st.sampled_from(TOKENS + ["a = [", "}", "]", "{b = ", "'", '"""', "\n"]), max_size=30),
+       st.integers(0, 50))
+def test_locator_never_fails_or_hangs(tokens, offset):
+    """The locator also runs on text tomllib rejects (to find keys set twice)."""
+    from levels.locate import Locator
+    loc = Locator("".join(tokens))
+    loc.key(("a", "b", 0))
+    loc.value(("rules", "reward"))
+    loc.char(("train", 0, "map"), offset)
+    for path in list(loc.strings):
+        loc.char(path, offset)

@@ -180,3 +180,17 @@ def test_valid_files_round_trip(text):
     again = loads(dumps(lf))
     assert _comparable(again) == _comparable(lf)
     assert dumps(again) == dumps(lf)
+
+
+@FUZZ
+@given(st.lists(st.sampled_from(TOKENS + ["a = [", "}", "]", "{b = ", "'", '"""', "\n"]), max_size=30),
+       st.integers(0, 50))
+def test_locator_never_fails_or_hangs(tokens, offset):
+    """The locator also runs on text tomllib rejects (to find keys set twice)."""
+    from levels.locate import Locator
+    loc = Locator("".join(tokens))
+    loc.key(("a", "b", 0))
+    loc.value(("rules", "reward"))
+    loc.char(("train", 0, "map"), offset)
+    for path in list(loc.strings):
+        loc.char(path, offset)

@@ -1,0 +1,280 @@
+"""The player's designs: training levels painted in the editor, saved as a design
+file (the level-file format, training part only) and checked against the
+chapter's constraints (palette, number of levels, placeable items, step budget)
+with the same FILE:LINE:COL messages as `python main.py check`.
+
+A design file carries a copy of the chapter's legend so it is valid on its own;
+`merged` puts a design into its chapter for training and deployment.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+
+import tomli_w
+
+from game.progress import atomic_write_text
+from levels import world
+from levels.errors import LevelFormatError, Problem
+from levels.format import BUILTIN, describe_entry, goal_problems, load, loads
+from levels.model import Level, LevelFile
+
+# Symbols any design may use: the room's bones and the agent's start.
+ALWAYS_ALLOWED = {"#", ".", "@"}
+
+# Built-in symbol for each palette name (see levels/FORMAT.md).
+PALETTE_SYMBOL = {
+    "floor": ".", "wall": "#", "lava": "~", "flowers": "*", "agent": "@",
+    "coin": "c", "key": "k", "chest": "h", "gem": "g", "camera": "O",
+    "calendar": "T", "sensor": "s",
+}
+
+
+@dataclass(frozen=True)
+class PaletteItem:
+    symbol: str
+    name: str       # a palette name ("coin", "spawn", ...) or the legend's description
+    label: str      # what the editor shows
+    category: str   # "terrain", "object", "agent", "spawn" or "zone"
+
+
+def _legend_items(lf: LevelFile, allow) -> list[PaletteItem]:
+    items = []
+    for sym, e in lf.legend.items():
+        if e.spawn is not None or e.spawn_agent:
+            if allow("spawn"):
+                items.append(PaletteItem(sym, "spawn", describe_entry(e, sym), "spawn"))
+        elif e.object is not None:
+            if allow(e.object.kind):
+                items.append(PaletteItem(sym, e.object.kind, describe_entry(e, sym), "object"))
+        elif e.zone is not None:
+            if allow("zone"):
+                items.append(PaletteItem(sym, "zone", describe_entry(e, sym), "zone"))
+        elif allow(e.terrain):
+            items.append(PaletteItem(sym, e.terrain, describe_entry(e, sym), "terrain"))
+    return items
+
+
+def palette_items(chapter: LevelFile, sandbox: bool = False) -> list[PaletteItem]:
+    """What the editor may paint with: the chapter's palette as symbols (every
+    built-in and legend symbol in the sandbox)."""
+    names = set(chapter.design.palette) | {"floor", "wall", "agent"}
+    allow = (lambda name: True) if sandbox else (lambda name: name in names)
+    items = []
+    for name, sym in PALETTE_SYMBOL.items():
+        if allow(name):
+            cat = ("terrain" if name in world.TERRAIN else "agent" if name == "agent" else "object")
+            items.append(PaletteItem(sym, name, name if name != "camera" else "camera (overseer)", cat))
+    return items + _legend_items(chapter, allow)
+
+
+def allowed_symbols(chapter: LevelFile, sandbox: bool = False) -> set[str]:
+    return ALWAYS_ALLOWED | {p.symbol for p in palette_items(chapter, sandbox)}
+
+
+def starter_maps(chapter: LevelFile) -> list[tuple[str, list[str]]]:
+    """The chapter's starter design (its [[train]] levels) as editable name + rows."""
+    return [(lv.name, list(lv.rows)) for lv in chapter.train]
+
+
+# --- writing a design ---------------------------------------------------------------
+
+def design_doc(chapter: LevelFile, maps, reward: dict | None = None,
+               steps: int | None = None) -> dict:
+    doc: dict = {"format": 1}
+    if steps is not None:
+        doc["agent"] = {"steps": int(steps)}
+    if reward is not None:
+        doc["rules"] = {"reward": {k: float(v) for k, v in reward.items()}}
+    legend = chapter.raw.get("legend")
+    if legend:
+        doc["legend"] = copy.deepcopy(legend)
+    doc["train"] = [{"name": name, "map": "\n".join(rows) + "\n"} for name, rows in maps]
+    return doc
+
+
+def design_toml(chapter: LevelFile, maps, reward: dict | None = None,
+                steps: int | None = None) -> str:
+    """The text of a design file for these maps (name, rows) in this chapter."""
+    title = chapter.chapter.title if chapter.chapter else Path(chapter.path).stem
+    cid = chapter.chapter.id if chapter.chapter else Path(chapter.path).stem
+    header = (f"# Mesa Lab design for \"{title}\" (chapter id: {cid}).\n"
+              f"# Training levels only; open it in the game or run:\n"
+              f"#   python main.py run {cid} --design THIS_FILE\n")
+    return header + tomli_w.dumps(design_doc(chapter, maps, reward, steps), multiline_strings=True)
+
+
+def save_design(path, text: str) -> None:
+    """Write a design file atomically (a crash leaves the old file or the new one)."""
+    atomic_write_text(Path(path), text)
+
+
+# --- checking a design --------------------------------------------------------------
+
+@dataclass
+class Budget:
+    levels_used: int
+    levels_max: int
+    items_used: int
+    items_max: int
+    steps: int
+    steps_max: int
+
+    @property
+    def within(self) -> bool:
+        return (self.levels_used <= self.levels_max and self.items_used <= self.items_max
+                and self.steps <= self.steps_max)
+
+
+def _is_item(symbol: str, chapter: LevelFile) -> bool:
+    """Objects and spawn markers count against the item budget; terrain does not."""
+    e = chapter.legend.get(symbol) or BUILTIN.get(symbol)
+    return e is not None and (e.object is not None or e.spawn is not None)
+
+
+def budget(chapter: LevelFile, maps, steps: int | None = None) -> Budget:
+    items = sum(_is_item(ch, chapter) for _, rows in maps for row in rows for ch in row)
+    d = chapter.design
+    return Budget(len(maps), d.max_levels, items, d.max_items,
+                  steps if steps is not None else min(chapter.agent.steps, d.max_steps),
+                  d.max_steps)
+
+
+def _cell_pos(level: Level, r: int, c: int) -> tuple[int, int]:
+    return level.line + r, (level.col if r == 0 else 1) + c
+
+
+def check_design(chapter: LevelFile, design: LevelFile, sandbox: bool = False) -> list[Problem]:
+    """Problems with a parsed design against its chapter's constraints."""
+    f = design.path
+    d = chapter.design
+    out: list[Problem] = []
+    if not design.train:
+        out.append(Problem(f, 1, 1, "a design needs at least one [[train]] level"))
+    if sandbox:
+        return out + _goal_checks(chapter, design)
+    if len(design.train) > d.max_levels:
+        lv = design.train[d.max_levels]
+        out.append(Problem(f, max(lv.line - 2, 1), 1,
+                           f"this design has {len(design.train)} training levels; the chapter "
+                           f"allows at most {d.max_levels}: delete a level"))
+    allowed = allowed_symbols(chapter)
+    items = 0
+    for lv in design.train:
+        if lv.height > d.max_height or lv.width > d.max_width:
+            out.append(Problem(f, lv.line, lv.col,
+                               f"level '{lv.name}' is {lv.height} x {lv.width}; this chapter's "
+                               f"levels can be at most {d.max_height} x {d.max_width} (rows x columns)"))
+        for r, row in enumerate(lv.rows):
+            for c, ch in enumerate(row):
+                line, col = _cell_pos(lv, r, c)
+                if ch not in allowed:
+                    out.append(Problem(f, line, col,
+                                       f"'{ch}' is not in this chapter's palette (level "
+                                       f"'{lv.name}'); you may use: {' '.join(sorted(allowed))}"))
+                elif _is_item(ch, chapter):
+                    items += 1
+                    if items == d.max_items + 1:
+                        out.append(Problem(f, line, col,
+                                           f"item number {items} in the design: the chapter's "
+                                           f"budget is {d.max_items} objects and spawn markers "
+                                           f"over all levels"))
+    steps = design.raw.get("agent", {}).get("steps")
+    if steps is not None and steps > d.max_steps:
+        out.append(Problem(f, _line_of(design, "steps"), 1,
+                           f"training steps {steps:,} are over the chapter's budget of "
+                           f"{d.max_steps:,}"))
+    if "rules" in design.raw and not d.reward_editable:
+        out.append(Problem(f, _line_of(design, "[rules]"), 1,
+                           "this chapter does not let the design change the reward; "
+                           "remove the [rules] table"))
+    return out + _goal_checks(chapter, design)
+
+
+def _goal_checks(chapter: LevelFile, design: LevelFile) -> list[Problem]:
+    if chapter.chapter is None:
+        return []
+    out = []
+    for lv in design.train:
+        for event in chapter.chapter.intended.reach:
+            for message, cell in goal_problems(lv, event, required=True):
+                line, col = _cell_pos(lv, *cell) if cell else (lv.line, lv.col)
+                out.append(Problem(design.path, line, col, message))
+    return out
+
+
+def _line_of(design: LevelFile, needle: str) -> int:
+    text = getattr(design, "_text", "")
+    for i, line in enumerate(text.splitlines(), 1):
+        if line.strip().startswith(needle):
+            return i
+    return 1
+
+
+def parse_design(text: str, chapter: LevelFile, path: str = "design.toml",
+                 sandbox: bool = False) -> tuple[LevelFile | None, list[Problem]]:
+    """Parse and check design text; returns (design, problems)."""
+    try:
+        design = loads(text, path)
+    except LevelFormatError as exc:
+        return None, exc.problems
+    design._text = text  # for positions of whole-file problems
+    problems = check_design(chapter, design, sandbox)
+    return (design if not problems else None), problems
+
+
+def design_from_maps(chapter: LevelFile, maps, reward: dict | None = None,
+                     steps: int | None = None, path: str = "design.toml",
+                     sandbox: bool = False) -> tuple[LevelFile | None, list[Problem]]:
+    """Build and check a design from the editor's maps: (design, problems)."""
+    return parse_design(design_toml(chapter, maps, reward, steps), chapter, path, sandbox)
+
+
+def load_design(path, chapter: LevelFile, sandbox: bool = False) -> LevelFile:
+    """Read a design file and check it against the chapter; raises LevelFormatError."""
+    path = Path(path)
+    design = load(path)
+    design._text = path.read_text(encoding="utf-8")
+    problems = check_design(chapter, design, sandbox)
+    if problems:
+        raise LevelFormatError(problems)
+    return design
+
+
+# --- putting a design into its chapter ----------------------------------------------
+
+def merged(chapter: LevelFile, design: LevelFile | None) -> LevelFile:
+    """The chapter with its training levels (and, where the design sets them, the
+    training steps and the reward) replaced by the design's. Level rewards are
+    recomputed from the chapter's rules, so a design cannot smuggle in weights."""
+    if design is None:
+        return chapter
+    out = copy.copy(chapter)
+    out.rules = copy.deepcopy(chapter.rules)
+    out.agent = copy.deepcopy(chapter.agent)
+    if chapter.design.reward_editable and "rules" in design.raw:
+        out.rules.reward = dict(design.rules.reward)
+    steps = design.raw.get("agent", {}).get("steps")
+    if steps is not None:
+        out.agent.steps = int(steps)
+    zone_names = list(chapter.zone_names)
+    train = []
+    for lv in design.train:
+        lv = copy.copy(lv)
+        lv.reward = {**out.rules.reward, **lv.reward_override}
+        for z in lv.zones:
+            if z not in zone_names:
+                zone_names.append(z)
+        train.append(lv)
+    out.train = train
+    out.zone_names = tuple(zone_names)
+    return out
+
+
+__all__ = [
+    "Budget", "PaletteItem", "allowed_symbols", "budget", "check_design",
+    "design_from_maps", "design_toml", "load_design", "merged", "palette_items",
+    "parse_design", "save_design", "starter_maps",
+]

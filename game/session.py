@@ -1,0 +1,118 @@
+"""One chapter, played headless from end to end: put the design into the chapter,
+train (from the chapter's pre-trained agent where it has one), train the control
+agent where the chapter compares against one, deploy, diagnose, score.
+
+The window runs the same steps one scene at a time; `run_chapter` is what the
+command line, the calibration and the tests call."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from agents.files import AgentFileError, load_agent, save_agent
+from agents.train import train_file
+from game.deploy import DeployReport, deploy
+from game.designs import merged
+from game.diagnosis import Diagnosis, diagnose
+from game.progress import data_dir
+from game.scoring import Stars, score
+from levels.compiled import compile_set, levels_hash
+from levels.model import LevelFile
+
+
+@dataclass
+class RunResult:
+    lf: LevelFile                 # the chapter with the design in it
+    train: object                 # agents.train.TrainResult
+    report: DeployReport
+    diagnosis: Diagnosis
+    stars: Stars
+    control: object | None = None  # TrainResult of the control agent, if any
+    pretrained: bool = False
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        t = self.train
+        out = self.report.to_json()
+        out.update({
+            "chapter": self.lf.chapter.id if self.lf.chapter else None,
+            "lesson": self.lf.chapter.lesson if self.lf.chapter else None,
+            "train": {"steps": int(t.steps), "seconds": round(t.seconds, 3),
+                      "success": round(float(t.success), 4), "cancelled": bool(t.cancelled)},
+            "diagnosis": self.diagnosis.to_json(),
+            "stars": self.stars.to_json(),
+            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+        })
+        if self.control is not None:
+            out["control_train"] = {"steps": int(self.control.steps),
+                                    "success": round(float(self.control.success), 4)}
+        return out
+
+
+def _phase(progress, name: str):
+    """Tag progress reports with the phase they come from."""
+    if progress is None:
+        return None
+
+    def report(p):
+        progress(name, p)
+    return report
+
+
+def pretrain_cache_path(lf: LevelFile, seed: int) -> Path:
+    key = levels_hash(compile_set(lf, "pretrain"))
+    steps = lf.agent.pretrain_steps
+    cid = lf.chapter.id if lf.chapter else "levels"
+    return data_dir() / "cache" / f"{cid}-pretrained-{key}-{steps}-seed{seed}.npz"
+
+
+def pretrained_agent(lf: LevelFile, seed: int, progress=None, cancel=None):
+    """The chapter's pre-trained agent for this seed: trained once on the
+    [[pretrain]] set and cached in the user's data folder (a damaged cache file is
+    simply trained again)."""
+    path = pretrain_cache_path(lf, seed)
+    if path.exists():
+        try:
+            return load_agent(path)
+        except AgentFileError:
+            path.unlink(missing_ok=True)
+    result = train_file(lf, "pretrain", seed=seed, steps=lf.agent.pretrain_steps,
+                        progress=progress, cancel=cancel)
+    if not result.cancelled:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        save_agent(result.agent, path)
+    return result.agent
+
+
+def run_chapter(chapter: LevelFile, design: LevelFile | None = None, seed: int = 0,
+                episodes: int = 100, progress=None, cancel=None,
+                prediction: str | None = None, steps: int | None = None) -> RunResult:
+    """Train on the design (the chapter's starter design when None), deploy,
+    diagnose and score. `progress(phase, Progress)` sees every training report."""
+    lf = merged(chapter, design)
+    seconds = {}
+    init = None
+    if lf.pretrain:
+        t0 = time.perf_counter()
+        init = pretrained_agent(lf, seed, _phase(progress, "pretrain"), cancel)
+        seconds["pretrain"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    result = train_file(lf, "train", seed=seed, steps=steps, init=init,
+                        progress=_phase(progress, "train"), cancel=cancel)
+    seconds["train"] = time.perf_counter() - t0
+    control = None
+    if lf.control_reward is not None:
+        t0 = time.perf_counter()
+        control = train_file(lf, "train", seed=seed, steps=steps, init=init,
+                             reward_override=lf.control_reward,
+                             progress=_phase(progress, "control"), cancel=cancel)
+        seconds["control"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    report = deploy(result.agent, lf, episodes=episodes, seed=seed,
+                    control=control.agent if control is not None else None)
+    seconds["deploy"] = time.perf_counter() - t0
+    diagnosis = diagnose(lf, report)
+    stars = score(chapter, diagnosis, design, prediction)
+    return RunResult(lf, result, report, diagnosis, stars, control, init is not None, seconds)

@@ -1,0 +1,87 @@
+"""Settings: presenter mode, colour-blind-safe palette, animation speed, sound.
+Saved with the player's progress."""
+
+from __future__ import annotations
+
+import pygame
+
+from game.ui import theme as T
+from game.ui.scene import Scene
+from game.ui.widgets import Button, draw_text, panel
+from game.ui import tiles
+
+SPEEDS = (0.5, 1.0, 2.0, 4.0)
+
+
+class SettingsScene(Scene):
+    title = "Settings"
+
+    def build(self, rect):
+        th = self.theme
+        s = self.app.progress.settings
+        x = th.px(60)
+        y = th.px(110)
+        w = min(rect.width - 2 * x, th.px(760))
+        h = th.px(64)
+        gap = th.px(18)
+        rows = [
+            ("presenter", f"Presenter mode: {'on' if s.presenter else 'off'}", self.toggle_presenter, "P",
+             "Everything larger, for a projector", pygame.K_p, s.presenter),
+            ("colorblind", f"Colour-blind-safe palette: {'on' if s.colorblind else 'off'}", self.toggle_colorblind,
+             "C", "Okabe-Ito colours and a colour letter on every object", pygame.K_c, s.colorblind),
+            ("speed", f"Animation speed: {s.animation_speed:g}x", self.cycle_speed, "A",
+             "How fast replays and the live training view play", pygame.K_a, False),
+            ("sound", f"Sound: {'on' if s.sound else 'off'}", self.toggle_sound, "M", "Sound effects on or off",
+             pygame.K_m, s.sound),
+        ]
+        for i, (bid, label, fn, sc, tip, key, sel) in enumerate(rows):
+            r = pygame.Rect(x, y + i * (h + gap), w, h)
+            self.add(Button(bid, label, r, fn, sc, tip, selected=sel, size=22), key)
+        back = pygame.Rect(x, y + 4 * (h + gap) + th.px(20), th.px(200), th.px(54))
+        self.add(Button("back", "Back", back, self.app.pop, "Esc", "Back to the previous screen"), pygame.K_ESCAPE)
+        self.preview = pygame.Rect(x + w + th.px(40), y, rect.right - (x + w + th.px(40)) - th.px(40), th.px(300))
+
+    def _save(self):
+        self.app.save_progress()
+        self.app.apply_settings()
+
+    def toggle_presenter(self):
+        s = self.app.progress.settings
+        s.presenter = not s.presenter
+        self._save()
+
+    def toggle_colorblind(self):
+        s = self.app.progress.settings
+        s.colorblind = not s.colorblind
+        self._save()
+
+    def cycle_speed(self):
+        s = self.app.progress.settings
+        i = SPEEDS.index(s.animation_speed) if s.animation_speed in SPEEDS else 0
+        s.animation_speed = SPEEDS[(i + 1) % len(SPEEDS)]
+        self._save()
+
+    def toggle_sound(self):
+        s = self.app.progress.settings
+        s.sound = not s.sound
+        self._save()
+
+    def draw_content(self, surf):
+        self.header(surf, "Settings", "saved for this user")
+        th = self.theme
+        if self.preview.width > th.px(160):
+            panel(surf, self.preview, th)
+            draw_text(surf, "Objects", th.font(18, "bold"), T.TEXT, (self.preview.x + th.px(16), self.preview.y + th.px(12)))
+            from levels import world
+            cell = min(th.px(56), (self.preview.width - th.px(32)) // 4)
+            for i, kind in enumerate(world.KINDS):
+                r = pygame.Rect(self.preview.x + th.px(16) + (i % 4) * cell,
+                                self.preview.y + th.px(48) + (i // 4) * (cell + th.px(22)), cell, cell)
+                surf.blit(tiles.terrain_surface("floor", cell), r.topleft)
+                color = world.DEFAULT_COLOR[kind]
+                surf.blit(tiles.object_surface(kind, color, 2025 if kind == "calendar" else 0, cell, th), r.topleft)
+                draw_text(surf, kind, th.font(13), T.TEXT_DIM, (r.centerx, r.bottom + th.px(2)), "midtop")
+            y = self.preview.y + th.px(48) + 2 * (cell + th.px(22)) + th.px(6)
+            for i, c in enumerate(world.COLORS):
+                r = pygame.Rect(self.preview.x + th.px(16) + i * (cell * 4 // 6), y, cell * 4 // 6, cell * 4 // 6)
+                surf.blit(tiles.object_surface("coin", c, 0, r.width, th), r.topleft)

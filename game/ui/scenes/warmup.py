@@ -1,0 +1,48 @@
+"""First launch: the learner's numba kernels compile (about half a minute cold,
+a second or two when cached). This screen runs agents.warmup.warm_up in a thread
+and shows its progress, so the window never looks frozen."""
+
+from __future__ import annotations
+
+import pygame
+
+from game.ui import theme as T
+from game.ui.scene import Scene
+from game.ui.tasks import Task
+from game.ui.widgets import draw_text, progress_bar
+
+
+def _warm(report):
+    try:
+        from agents.warmup import warm_up
+    except ImportError:
+        report(1.0, "learner not installed")
+        return None
+    return warm_up(report)
+
+
+class WarmupScene(Scene):
+    def __init__(self, app, then, fn=_warm):
+        super().__init__(app)
+        self.then = then
+        self.task = Task(fn, "warmup", with_progress=True).start()
+
+    def update(self, dt):
+        super().update(dt)
+        if self.task.done:
+            if self.task.error is not None:
+                self.app.toast(f"Preparing the learner failed: {self.task.error}. "
+                               "Training may be slow to start.", "warn", 8)
+            self.app.replace(self.then())
+
+    def draw_content(self, surf):
+        th = self.theme
+        w, h = surf.get_size()
+        draw_text(surf, "Mesa Lab", th.font(64, "bold"), T.TEXT, (w // 2, h // 2 - th.px(110)), "center")
+        draw_text(surf, "Preparing the learner (first launch compiles it once)", th.font(22), T.TEXT_DIM,
+                  (w // 2, h // 2 - th.px(40)), "center")
+        bar = pygame.Rect(0, 0, min(w - th.px(80), th.px(640)), th.px(30))
+        bar.center = (w // 2, h // 2 + th.px(10))
+        progress_bar(surf, bar, self.task.progress, th, label=f"{self.task.progress * 100:.0f}%")
+        draw_text(surf, self.task.label or "starting...", th.font(18), T.TEXT_DIM,
+                  (w // 2, bar.bottom + th.px(24)), "center")

@@ -1,0 +1,111 @@
+"""The look: colours, fonts and sizes, scaled to the window and to presenter mode.
+
+One `Theme` object is shared by every scene. Sizes are given in "design pixels"
+for a 1280x800 window and scaled with `theme.px(n)`; presenter mode multiplies
+everything by 1.3 so it reads from the back of a room.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pygame
+
+from levels import world
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+FONT_DIR = ASSETS / "fonts"
+FONT_FILES = {
+    "regular": "DejaVuSans.ttf",
+    "bold": "DejaVuSans-Bold.ttf",
+    "mono": "DejaVuSansMono.ttf",
+}
+
+# --- the interface ------------------------------------------------------------
+BG = (18, 21, 28)
+PANEL = (30, 35, 46)
+PANEL_HI = (42, 49, 64)
+BORDER = (70, 80, 100)
+TEXT = (236, 239, 244)
+TEXT_DIM = (160, 170, 186)
+ACCENT = (99, 179, 237)
+ACCENT_DARK = (40, 90, 140)
+GOOD = (110, 210, 140)
+WARN = (245, 190, 80)
+BAD = (240, 100, 100)
+STAR = (250, 204, 21)
+
+# --- terrain -------------------------------------------------------------------
+FLOOR = (52, 58, 70)
+FLOOR_LINE = (62, 69, 83)
+WALL = (100, 108, 126)
+WALL_DARK = (70, 76, 92)
+WALL_LIGHT = (130, 138, 156)
+LAVA = (214, 74, 36)
+LAVA_HI = (255, 160, 60)
+FLOWERS_BG = (48, 92, 58)
+PETAL = (244, 170, 210)
+AGENT = (240, 240, 245)
+AGENT_EDGE = (20, 24, 32)
+
+# Object colours in world.COLORS order.
+OBJECT_COLORS = {
+    "yellow": (250, 204, 21),
+    "blue": (59, 130, 246),
+    "red": (239, 68, 68),
+    "green": (34, 197, 94),
+    "grey": (170, 176, 188),
+    "purple": (168, 85, 247),
+}
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+OKABE_ITO = {
+    "yellow": (240, 228, 66),
+    "blue": (0, 114, 178),
+    "red": (213, 94, 0),
+    "green": (0, 158, 115),
+    "grey": (187, 187, 187),
+    "purple": (204, 121, 167),
+}
+COLOR_LETTER = {"yellow": "Y", "blue": "B", "red": "R", "green": "G", "grey": "K", "purple": "P"}
+assert set(OBJECT_COLORS) == set(world.COLORS)
+
+
+class Theme:
+    """Fonts and scale for the current window size and settings."""
+
+    def __init__(self, size: tuple[int, int], presenter: bool = False, colorblind: bool = False):
+        self.presenter = presenter
+        self.colorblind = colorblind
+        self._fonts: dict[tuple[str, int], pygame.font.Font] = {}
+        self.resize(size)
+
+    def resize(self, size: tuple[int, int]) -> None:
+        w, h = size
+        base = max(0.7, min(w / 1280, h / 800))
+        self.scale = base * (1.3 if self.presenter else 1.0)
+
+    def set(self, presenter: bool | None = None, colorblind: bool | None = None) -> None:
+        if presenter is not None:
+            self.presenter = presenter
+        if colorblind is not None:
+            self.colorblind = colorblind
+
+    def px(self, n: float) -> int:
+        return max(1, int(round(n * self.scale)))
+
+    def font(self, size: float = 20, style: str = "regular") -> pygame.font.Font:
+        """A bundled font at a design size (scaled); pygame's default as a fallback."""
+        key = (style, self.px(size))
+        f = self._fonts.get(key)
+        if f is None:
+            path = FONT_DIR / FONT_FILES.get(style, FONT_FILES["regular"])
+            try:
+                f = pygame.font.Font(str(path), key[1])
+            except (OSError, FileNotFoundError):
+                f = pygame.font.Font(None, int(key[1] * 1.3))
+            self._fonts[key] = f
+        return f
+
+    def obj_color(self, name: str) -> tuple[int, int, int]:
+        table = OKABE_ITO if self.colorblind else OBJECT_COLORS
+        return table.get(name, (200, 200, 200))

@@ -1,0 +1,17 @@
+"""Test-wide settings: one BLAS thread (small products run far slower with more),
+no real display or audio, and a private user-data folder so tests never touch a
+player's progress."""
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(var, "1")
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+os.environ["MESA_LAB_HOME"] = tempfile.mkdtemp(prefix="mesa-lab-test-")
+
+# tests import their small kits (gamekit, worldkit, ...) by name
+sys.path.insert(0, str(Path(__file__).resolve().parent))
