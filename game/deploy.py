@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from levels import kernels, world
-from levels.compiled import compile_levels, event_index, new_state
+from levels.compiled import compile_levels, event_index, new_state, obs_spec
 from levels.model import Condition, Level, LevelFile, Obj
 
 # --- conditions ------------------------------------------------------------------
@@ -158,7 +158,7 @@ def rollout(agent, level: Level, lf: LevelFile, episodes: int, seed: int,
     st = new_state(ls, episodes)
     kernels.seed_rng(st.rng, seed)
     kernels.reset_all(ls, st, np.zeros(episodes, np.int32))
-    spec = agent.spec
+    spec = _spec(agent)
     obs = np.zeros((episodes, spec.length), np.int32)
     actions = np.zeros(episodes, np.int32)
     events = np.zeros(episodes, np.int32)
@@ -199,8 +199,15 @@ def rollout(agent, level: Level, lf: LevelFile, episodes: int, seed: int,
     return counts, returns, lengths, visits[: level.height, : level.width], replays
 
 
+def _spec(agent):
+    """The agent's observation spec; agents that ignore observations (tabular,
+    random) may have none, and then get a small one to fill."""
+    spec = getattr(agent, "spec", None)
+    return spec if spec is not None else obs_spec(5, None, 0, 0)
+
+
 def _pad(agent):
-    spec = agent.spec
+    spec = _spec(agent)
     return (spec.height, spec.width) if spec.full else None
 
 
@@ -258,7 +265,7 @@ def deploy(agent, lf: LevelFile, episodes: int = 100, seed: int = 0, control=Non
                 for i, lv in enumerate(levels)]
     reports = measure_all(agent, replays)
     control_reports = measure_all(control) if control is not None else None
-    baseline_reports = measure_all(RandomPolicy(agent.spec)) if baseline else None
+    baseline_reports = measure_all(RandomPolicy(_spec(agent))) if baseline else None
     report = DeployReport(reports, control=control_reports, baseline=baseline_reports,
                           episodes=episodes, seed=seed)
     report.gaps = compute_gaps(lf, report)
@@ -424,8 +431,9 @@ def policy_map(agent, lf: LevelFile, level_name: str, seed: int = 0) -> PolicyMa
     kernels.reset_all(ls, st, np.zeros(n, np.int32))
     st.r[:] = cells[:, 0]
     st.c[:] = cells[:, 1]
-    obs = np.zeros((n, agent.spec.length), np.int32)
-    kernels.observe_all(ls, st, agent.spec.view, agent.spec.shape_range, obs)
+    spec = _spec(agent)
+    obs = np.zeros((n, spec.length), np.int32)
+    kernels.observe_all(ls, st, spec.view, spec.shape_range, obs)
     p, v = agent.policy(obs, st)
     probs[cells[:, 0], cells[:, 1]] = p
     values[cells[:, 0], cells[:, 1]] = v

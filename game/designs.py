@@ -128,14 +128,30 @@ class Budget:
                 and self.steps <= self.steps_max)
 
 
-def _is_item(symbol: str, chapter: LevelFile) -> bool:
-    """Objects and spawn markers count against the item budget; terrain does not."""
-    e = chapter.legend.get(symbol) or BUILTIN.get(symbol)
-    return e is not None and (e.object is not None or e.spawn is not None)
+def _entry(symbol: str, chapter: LevelFile):
+    return chapter.legend.get(symbol) or BUILTIN.get(symbol)
+
+
+def _item_cost(symbol: str, chapter: LevelFile, seen_spawns: set) -> int:
+    """What painting this cell costs against the item budget: an object costs one;
+    a spawn marker costs its object count once per level, however many cells it
+    marks (marking more cells is how a player varies placement); terrain is free."""
+    e = _entry(symbol, chapter)
+    if e is None:
+        return 0
+    if e.object is not None:
+        return 1
+    if e.spawn is not None and symbol not in seen_spawns:
+        seen_spawns.add(symbol)
+        return e.count
+    return 0
 
 
 def budget(chapter: LevelFile, maps, steps: int | None = None) -> Budget:
-    items = sum(_is_item(ch, chapter) for _, rows in maps for row in rows for ch in row)
+    items = 0
+    for _, rows in maps:
+        seen: set = set()
+        items += sum(_item_cost(ch, chapter, seen) for row in rows for ch in row)
     d = chapter.design
     return Budget(len(maps), d.max_levels, items, d.max_items,
                   steps if steps is not None else min(chapter.agent.steps, d.max_steps),
@@ -163,6 +179,7 @@ def check_design(chapter: LevelFile, design: LevelFile, sandbox: bool = False) -
     allowed = allowed_symbols(chapter)
     items = 0
     for lv in design.train:
+        seen: set = set()
         if lv.height > d.max_height or lv.width > d.max_width:
             out.append(Problem(f, lv.line, lv.col,
                                f"level '{lv.name}' is {lv.height} x {lv.width}; this chapter's "
@@ -174,13 +191,14 @@ def check_design(chapter: LevelFile, design: LevelFile, sandbox: bool = False) -
                     out.append(Problem(f, line, col,
                                        f"'{ch}' is not in this chapter's palette (level "
                                        f"'{lv.name}'); you may use: {' '.join(sorted(allowed))}"))
-                elif _is_item(ch, chapter):
-                    items += 1
-                    if items == d.max_items + 1:
+                else:
+                    cost = _item_cost(ch, chapter, seen)
+                    if cost and items <= d.max_items < items + cost:
                         out.append(Problem(f, line, col,
-                                           f"item number {items} in the design: the chapter's "
-                                           f"budget is {d.max_items} objects and spawn markers "
-                                           f"over all levels"))
+                                           f"this brings the design to {items + cost} items: the "
+                                           f"chapter's budget is {d.max_items} objects (a spawn "
+                                           f"marker counts once per level) over all levels"))
+                    items += cost
     steps = design.raw.get("agent", {}).get("steps")
     if steps is not None and steps > d.max_steps:
         out.append(Problem(f, _line_of(design, "steps"), 1,

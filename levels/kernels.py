@@ -250,12 +250,13 @@ def _step(terrain, zones, obj_kind, reward_w, paid, end_mask, max_steps,
     r, c = rs[i], cs[i]
     nr = r + (action == 1) - (action == 0)
     nc = c + (action == 3) - (action == 2)
-    code = grid[i, nr + _P, nc + _P]
+    ui = np.uint64(i)
+    code = grid[ui, np.uint64(nr + _P), np.uint64(nc + _P)]
     ev = _STEP
     if code & _FIELD_MASK == _WALL:
         ev = _STEP | _BUMP
         nr, nc = r, c
-        code = grid[i, r + _P, c + _P]
+        code = grid[ui, np.uint64(r + _P), np.uint64(c + _P)]
     rs[i], cs[i] = nr, nc
     t = ts[i] + 1
     ts[i] = t
@@ -361,15 +362,21 @@ def step_all(ls, st, actions, events, rewards, dones, auto_reset):
 
 @njit(**_INLINE)
 def _observe(grid, rs, cs, cams, keys, lvls, trigger, cue, i, view, shape_range, out):
+    # Unsigned indices: numba then skips the negative-index wrap-around checks,
+    # which cost more than the copy itself (every index here is >= 0).
+    ui = np.uint64(i)
     j = 0
     if view > 0:
         half = view // 2
-        r0 = rs[i] - half + _P
-        c0 = cs[i] - half + _P
-        for dr in range(view):
-            for dc in range(view):
-                out[i, j + dc] = grid[i, r0 + dr, c0 + dc]
-            j += view
+        r0 = np.uint64(rs[i] - half + _P)
+        c0 = np.uint64(cs[i] - half + _P)
+        uv = np.uint64(view)
+        uj = np.uint64(0)
+        for dr in range(uv):
+            for dc in range(uv):
+                out[ui, uj + dc] = grid[ui, r0 + dr, c0 + dc]
+            uj += uv
+        j = view * view
         if shape_range < half:  # kinds seen only near the agent; colours farther
             k = 0
             for dr in range(-half, half + 1):
@@ -385,10 +392,11 @@ def _observe(grid, rs, cs, cams, keys, lvls, trigger, cue, i, view, shape_range,
                 j += 1
         out[i, rs[i] * W + cs[i]] |= 1 << _AGENT_SHIFT
     lvl = lvls[i]
-    out[i, j] = 1 if cams[i] > 0 else 0
-    out[i, j + 1] = trigger[lvl]
-    out[i, j + 2] = 1 if keys[i] > 0 else 0
-    out[i, j + 3] = cue[lvl]
+    uj = np.uint64(j)
+    out[ui, uj] = 1 if cams[i] > 0 else 0
+    out[ui, uj + np.uint64(1)] = trigger[lvl]
+    out[ui, uj + np.uint64(2)] = 1 if keys[i] > 0 else 0
+    out[ui, uj + np.uint64(3)] = cue[lvl]
 
 
 @njit(**_JIT)

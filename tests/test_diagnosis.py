@@ -123,3 +123,19 @@ def test_stars(lf):
     s = score(lf, d, None, "right")
     assert (s.passed, s.budget, s.prediction) == (False, True, True)
     assert score(lf, report, None, "coin").prediction is False
+
+
+def test_tabular_always_right_is_proxy(lf):
+    import numpy as np
+    from agents.agent import TabularAgent
+    from levels import world
+    q = np.zeros((4, 9, 1, 4), np.float32)
+    q[..., world.RIGHT] = 1.0
+    d = diagnose(lf, deploy(TabularAgent(q), lf, episodes=50, seed=0, counterfactuals=False))
+    assert d.label == "proxy" and d.proxy == "right-end"
+
+
+def test_random_agent_class_is_capability_failure(lf):
+    from agents.agent import RandomAgent
+    d = diagnose(lf, deploy(RandomAgent(), lf, episodes=200, seed=1, counterfactuals=False))
+    assert d.label == "capability-failure"

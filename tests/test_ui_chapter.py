@@ -1,0 +1,90 @@
+"""A whole chapter through the real window with posted mouse and key events:
+briefing, edit a level (paint a coin), train, predict, deploy, debrief; then the
+stars survive a restart."""
+
+from __future__ import annotations
+
+import pygame
+
+from tests.test_ui_kit import app, floor_cell, make_app, scene_name, shot, tool_index  # noqa: F401
+
+
+def test_a_whole_chapter(app, tmp_path):
+    shot(app, "01_title", tmp_path)
+    app.key(pygame.K_RETURN)                      # open the selected (first) chapter
+    assert scene_name(app) == "BriefingScene"
+    shot(app, "02_briefing", tmp_path)
+    app.click_button("design")
+    assert scene_name(app) == "EditorScene"
+    ed = app.top
+    app.run_frames(15)
+    coins_before = sum(row.count("c") for row in ed.doc.rows)
+    app.click_button(f"tool:{tool_index(ed, 'coin')}")
+    r, c = floor_cell(ed)
+    app.click(ed.grid.rect(r, c).center)          # paint a coin
+    assert ed.doc.rows[r][c] == "c"
+    assert sum(row.count("c") for row in ed.doc.rows) == coins_before + 1
+    for _ in range(12):                            # the smallest training budget, for speed
+        app.click_button("steps-")
+    app.run_frames(20)
+    assert ed.problems == [], [str(p) for p in ed.problems]
+    shot(app, "03_editor", tmp_path)
+
+    app.click_button("train")
+    assert scene_name(app) == "TrainingScene"
+    tr = app.top
+    assert app.run_until(lambda: tr.work.progress is not None, timeout=180)
+    app.run_frames(10)
+    shot(app, "04_training", tmp_path)
+    assert app.run_until(lambda: tr.finished, timeout=180)
+    app.run_frames(20)
+    assert tr.work.error is None, tr.work.trace
+    shot(app, "05_training_done", tmp_path)
+    assert tr.buttons["next"].enabled
+
+    app.key(pygame.K_RETURN)
+    assert scene_name(app) == "PredictScene"
+    assert not app.top.buttons["deploy"].enabled   # a prediction comes first
+    app.key(pygame.K_1)
+    assert app.top.buttons["deploy"].enabled
+    shot(app, "06_predict", tmp_path)
+    app.click_button("deploy")
+    assert scene_name(app) == "DeployScene"
+    dep = app.top
+    shot(app, "07_deploy_spinner", tmp_path)
+    assert app.run_until(lambda: dep.report is not None, timeout=120)
+    app.run_frames(30)
+    shot(app, "08_deploy", tmp_path)
+    app.key(pygame.K_SPACE)                        # pause
+    assert not dep.playing
+    f = dep.frame
+    app.click_button("step")
+    assert dep.frame == f + 1 or dep.frame == 0
+    app.key(pygame.K_a)                            # policy arrows
+    assert dep.show_arrows
+    app.run_frames(2)
+    shot(app, "09_deploy_arrows", tmp_path)
+
+    app.click_button("debrief")
+    assert scene_name(app) == "DebriefScene"
+    app.run_frames(2)
+    shot(app, "10_debrief", tmp_path)
+    play = app.top.play
+    assert play.diagnosis is not None and play.stars is not None
+    label = play.diagnosis.label
+    stars = play.stars.names()
+
+    app.click_button("editor")                     # back to the editor with the evidence
+    assert scene_name(app) == "EditorScene"
+    assert app.errors == [], app.errors
+    cid = play.chapter_id
+    app.quit()
+
+    again = make_app(tmp_path / "home")            # progress survives a restart
+    try:
+        cp = again.progress.chapters[cid]
+        assert cp.runs == 1 and cp.last_label == label and set(stars) <= set(cp.stars)
+        again.run_frames(2)
+        assert again.top.unlocked(1) if len(again.top.entries) > 1 else True
+    finally:
+        again.quit()
