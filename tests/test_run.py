@@ -140,7 +140,7 @@ def test_run_text_report_has_policy_map(chapter_file, capsys):
 
 def test_run_rejects_bad_design(chapter_file, tmp_path, capsys):
     bad = tmp_path / "bad.toml"
-    bad.write_text(RANDOM_DESIGN.replace("#1111111#", "#@111~11#"))
+    bad.write_text(RANDOM_DESIGN.replace("#1111111#", "#@11g111#"))
     assert main(["run", str(chapter_file / "tiny.toml"), "--design", str(bad)]) == 1
     err = capsys.readouterr().err
     assert f"{bad}:" in err and "palette" in err

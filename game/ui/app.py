@@ -34,6 +34,8 @@ class App:
             os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
         self.headless = headless
         pygame.init()
+        from game.ui import tiles
+        tiles.reset_caches()
         pygame.display.set_caption("Mesa Lab")
         self.screen = pygame.display.set_mode(size, pygame.RESIZABLE)
         try:

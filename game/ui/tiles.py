@@ -382,3 +382,9 @@ def draw_world(surf: pygame.Surface, area: pygame.Rect, terrain, objects, agent,
     if agent is not None and 0 <= agent[0] < H and 0 <= agent[1] < W:
         draw_agent(surf, grid.rect(*agent), facing)
     return grid
+
+
+def reset_caches() -> None:
+    """Forget cached fonts and tiles (after pygame.quit, fonts are invalid)."""
+    _cache.clear()
+    _fonts.clear()
