@@ -458,6 +458,7 @@ HP_LR, HP_GAMMA, HP_LAMBDA, HP_CLIP, HP_ENT, HP_VCOEF, HP_MAXNORM = range(7)
 # stats: what ppo_iteration reports, in this order
 STATS = ("episodes", "return_sum", "successes", "entropy", "policy_loss", "value_loss",
          "approx_kl", "clip_frac", "grad_norm")
+_N_STATS = len(STATS) + 2  # + the sample and minibatch counts ppo_update adds up
 
 
 def hp_array(cfg: PPOConfig) -> np.ndarray:
@@ -466,17 +467,16 @@ def hp_array(cfg: PPOConfig) -> np.ndarray:
 
 
 @njit(**_FAST)
-def ppo_iteration(ls, st, view, shape_range, n_cells, C,
-                  params, sizes, offs, m, v, adam_t, hp, epochs, minibatches,
-                  obs_now, obs_buf, act_buf, logp_buf, val_buf, rew_buf, done_buf, adv_buf, ret_buf,
-                  sample_rng, shuffle_rng, reach, avoid, stats):
-    """Collect n_steps x n_envs samples with the current policy, then update it.
+def ppo_rollout(ls, st, view, shape_range, n_cells, C, params, sizes, offs, hp,
+                obs_now, obs_buf, act_buf, logp_buf, val_buf, rew_buf, done_buf, adv_buf, ret_buf,
+                sample_rng, reach, avoid, stats):
+    """Collect n_steps x n_envs samples with the current policy; advantages by GAE.
 
     obs_now (int32[N, L]) holds each environment's current observation and is kept
     across iterations; the *_buf arrays have T * N rows (T = n_steps), row t * N + i
     being environment i at step t. Episodes finishing in the rollout are scored for
     `stats` (success: every bit of reach and none of avoid among the episode's
-    events). Returns nothing; writes stats (see STATS)."""
+    events). Writes stats[0:4] (see STATS)."""
     N = obs_now.shape[0]
     B = obs_buf.shape[0]
     T = B // N
@@ -486,13 +486,10 @@ def ppo_iteration(ls, st, view, shape_range, n_cells, C,
     for l in range(1, nh + 1):
         maxh = max(maxh, sizes[l])
     acts = np.zeros((nh, maxh), np.float32)
-    dbuf = np.zeros((2, maxh), np.float32)
     logits = np.zeros(N_ACTIONS, np.float32)
     probs = np.zeros(N_ACTIONS, np.float32)
-    dlogits = np.zeros(N_ACTIONS, np.float32)
     idx = np.zeros(L * 4, np.int64)
     val = np.zeros(L * 4, np.float32)
-    grads = np.zeros(params.shape[0], np.float32)
     actions = np.zeros(N, np.int32)
     events = np.zeros(N, np.int32)
     rewards = np.zeros(N, np.float32)
@@ -500,8 +497,7 @@ def ppo_iteration(ls, st, view, shape_range, n_cells, C,
     prev_ev = np.zeros(N, np.int32)
     prev_ret = np.zeros(N, np.float32)
     ep_events, ep_return = st.ep_events, st.ep_return
-    gamma, lam, clip = hp[HP_GAMMA], hp[HP_LAMBDA], hp[HP_CLIP]
-    ent_coef, v_coef = np.float32(hp[HP_ENT]), np.float32(hp[HP_VCOEF])
+    gamma, lam = hp[HP_GAMMA], hp[HP_LAMBDA]
 
     # --- rollout
     episodes = 0
@@ -554,6 +550,35 @@ def ppo_iteration(ls, st, view, shape_range, n_cells, C,
             last_adv[i] = delta + gamma * lam * nonterminal * last_adv[i]
             adv_buf[row] = last_adv[i]
             ret_buf[row] = last_adv[i] + val_buf[row]
+    stats[0] = episodes
+    stats[1] = ret_sum
+    stats[2] = successes
+    stats[3] = ent_sum / B
+
+
+@njit(**_FAST)
+def ppo_update(n_cells, C, params, sizes, offs, m, v, adam_t, hp, epochs, minibatches,
+               obs_buf, act_buf, logp_buf, adv_buf, ret_buf, shuffle_rng, stats):
+    """`epochs` passes of minibatch updates of the clipped objective over the rollout.
+    Adds to stats[4:9] the sums of the per-sample losses, KL and clipped count and of
+    the per-minibatch gradient norms, and to stats[9], stats[10] the sample and
+    minibatch counts (the caller turns them into means)."""
+    B = obs_buf.shape[0]
+    L = obs_buf.shape[1]
+    nh = sizes.shape[0] - 1
+    maxh = 1
+    for l in range(1, nh + 1):
+        maxh = max(maxh, sizes[l])
+    acts = np.zeros((nh, maxh), np.float32)
+    dbuf = np.zeros((2, maxh), np.float32)
+    logits = np.zeros(N_ACTIONS, np.float32)
+    probs = np.zeros(N_ACTIONS, np.float32)
+    dlogits = np.zeros(N_ACTIONS, np.float32)
+    idx = np.zeros(L * 4, np.int64)
+    val = np.zeros(L * 4, np.float32)
+    grads = np.zeros(params.shape[0], np.float32)
+    clip = hp[HP_CLIP]
+    ent_coef, v_coef = np.float32(hp[HP_ENT]), np.float32(hp[HP_VCOEF])
 
     # --- update: epochs x minibatches of the clipped objective
     perm = np.arange(B)
@@ -612,16 +637,28 @@ def ppo_iteration(ls, st, view, shape_range, n_cells, C,
                          v_coef * verr * inv_mb, dbuf)
             adam_t[0] += 1
             norm_sum += adam_step(params, grads, m, v, adam_t[0], hp[HP_LR], hp[HP_MAXNORM])
-    n_upd = epochs * mb * minibatches
-    stats[0] = episodes
-    stats[1] = ret_sum
-    stats[2] = successes
-    stats[3] = ent_sum / B
-    stats[4] = pg_sum / n_upd
-    stats[5] = v_sum / n_upd
-    stats[6] = kl_sum / n_upd
-    stats[7] = clip_n / n_upd
-    stats[8] = norm_sum / (epochs * minibatches)
+    stats[4] += pg_sum
+    stats[5] += v_sum
+    stats[6] += kl_sum
+    stats[7] += clip_n
+    stats[8] += norm_sum
+    stats[9] += epochs * mb * minibatches
+    stats[10] += epochs * minibatches
+
+
+@njit(**_FAST)
+def ppo_iteration(ls, st, view, shape_range, n_cells, C,
+                  params, sizes, offs, m, v, adam_t, hp, epochs, minibatches,
+                  obs_now, obs_buf, act_buf, logp_buf, val_buf, rew_buf, done_buf, adv_buf, ret_buf,
+                  sample_rng, shuffle_rng, reach, avoid, stats):
+    """One whole PPO iteration in compiled code: ppo_rollout, then ppo_update."""
+    ppo_rollout(ls, st, view, shape_range, n_cells, C, params, sizes, offs, hp,
+                obs_now, obs_buf, act_buf, logp_buf, val_buf, rew_buf, done_buf, adv_buf, ret_buf,
+                sample_rng, reach, avoid, stats)
+    ppo_update(n_cells, C, params, sizes, offs, m, v, adam_t, hp, epochs, minibatches,
+               obs_buf, act_buf, logp_buf, adv_buf, ret_buf, shuffle_rng, stats)
+
+
 
 
 # --- 6. the learner: the arrays one training run keeps between iterations ----------
@@ -673,17 +710,42 @@ class PPOLearner:
         self.done_buf = np.zeros(B, np.bool_)
         self.adv_buf = np.zeros(B, np.float32)
         self.ret_buf = np.zeros(B, np.float32)
-        self.stats = np.zeros(len(STATS), np.float64)
+        self.stats = np.zeros(_N_STATS, np.float64)
         self.reach, self.avoid = np.int32(reach), np.int32(avoid)
         self.steps = 0
 
-    def iterate(self) -> dict:
+    def iterate(self, between=None) -> dict:
+        """One PPO iteration. Without `between`, one compiled call does all of it. With
+        it, the rollout and each epoch are separate calls and between() runs after each
+        (for progress and cancel during long iterations); when it returns True the
+        remaining epochs are skipped. Both ways give bit-identical results."""
         s, c = self.spec, self.config
-        ppo_iteration(self.levels, self.state, s.view, s.shape_range, s.n_cells, s.cell_channels,
-                      self.params, self.sizes, self.offs, self.m, self.v, self.adam_t, self.hp,
-                      c.epochs, c.minibatches, self.obs_now, self.obs_buf, self.act_buf,
-                      self.logp_buf, self.val_buf, self.rew_buf, self.done_buf, self.adv_buf,
-                      self.ret_buf, self.sample_rng, self.shuffle_rng, self.reach, self.avoid,
-                      self.stats)
+        st = self.stats
+        st[:] = 0.0
+        if between is None:
+            ppo_iteration(self.levels, self.state, s.view, s.shape_range, s.n_cells, s.cell_channels,
+                          self.params, self.sizes, self.offs, self.m, self.v, self.adam_t, self.hp,
+                          c.epochs, c.minibatches, self.obs_now, self.obs_buf, self.act_buf,
+                          self.logp_buf, self.val_buf, self.rew_buf, self.done_buf, self.adv_buf,
+                          self.ret_buf, self.sample_rng, self.shuffle_rng, self.reach, self.avoid, st)
+        else:
+            ppo_rollout(self.levels, self.state, s.view, s.shape_range, s.n_cells, s.cell_channels,
+                        self.params, self.sizes, self.offs, self.hp, self.obs_now, self.obs_buf,
+                        self.act_buf, self.logp_buf, self.val_buf, self.rew_buf, self.done_buf,
+                        self.adv_buf, self.ret_buf, self.sample_rng, self.reach, self.avoid, st)
+            stop = between()
+            for _ in range(c.epochs):
+                if stop:
+                    break
+                ppo_update(s.n_cells, s.cell_channels, self.params, self.sizes, self.offs, self.m,
+                           self.v, self.adam_t, self.hp, 1, c.minibatches, self.obs_buf,
+                           self.act_buf, self.logp_buf, self.adv_buf, self.ret_buf,
+                           self.shuffle_rng, st)
+                stop = between()
         self.steps += c.batch
-        return dict(zip(STATS, self.stats.tolist()))
+        out = dict(zip(STATS, st[:len(STATS)].tolist()))
+        n, n_mb = max(st[9], 1.0), max(st[10], 1.0)
+        for k in ("policy_loss", "value_loss", "approx_kl", "clip_frac"):
+            out[k] /= n
+        out["grad_norm"] /= n_mb
+        return out

@@ -2,14 +2,17 @@
 everything the file says), and `TrainingJob` (either one in a background thread, with
 progress and cancel for the UI).
 
-The compiled PPO iteration releases the GIL, so a UI thread keeps drawing while a
-worker trains. Progress is reported after every iteration (about 20 ms with the
-default config, so well over 10 times a second); cancel is checked between iterations.
+The compiled PPO code releases the GIL, so a UI thread keeps drawing while a worker
+trains. Each iteration runs as compiled pieces (the rollout, then one call per epoch):
+progress is reported after every iteration, and between pieces whenever 80 ms have
+passed without a report, so at least 10 times a second; cancel is checked between
+pieces, so training stops within one epoch (a few milliseconds with the defaults).
 
 Training success is the fraction of finished episodes whose events contain every bit
 of `reach` and none of `avoid` (default: reach the coin), over the most recent
 iterations that together finished at least SUCCESS_WINDOW episodes (at most
 MAX_WINDOW_ITERS iterations): a smoothed, current figure, not a lifetime average.
+It reads 0 until that window holds SUCCESS_WINDOW episodes.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
@@ -46,6 +49,10 @@ class Progress:
     episodes: int              # episodes finished so far
     samples_per_second: float  # steps / elapsed
     elapsed: float             # seconds since training started
+    # current_agent() -> a PPOAgent with a copy of the weights so far (for a live view).
+    # Call it inside the progress callback (the worker thread, between compiled pieces)
+    # for a consistent copy.
+    current_agent: Callable[[], "PPOAgent"] | None = field(default=None, compare=False, repr=False)
 
     @property
     def fraction(self) -> float:
@@ -99,7 +106,11 @@ class _Window:
             e, r, s = e + ep, r + ret, s + succ
             if e >= SUCCESS_WINDOW:
                 break
-        return (r / e, s / e) if e else (0.0, 0.0)
+        if e < SUCCESS_WINDOW:
+            # too few episodes yet, and the first ones are biased towards the short
+            # (successful) ones because every environment started at the same time
+            return (r / e if e else 0.0), 0.0
+        return r / e, s / e
 
 
 def train(levels: LevelSet, spec: ObsSpec, config: PPOConfig = PPOConfig(), seed: int = 0,
@@ -132,20 +143,45 @@ def train(levels: LevelSet, spec: ObsSpec, config: PPOConfig = PPOConfig(), seed
     episodes = 0
     cancelled = False
     t0 = time.perf_counter()
+    last = {"report": t0, "progress": None}
+
+    def current_agent() -> PPOAgent:
+        return PPOAgent(spec, config, learner.params.copy(), {"seed": int(seed)})
+
+    def between() -> bool:
+        # between the compiled pieces of an iteration: cancel within one epoch, and keep
+        # progress coming at least 10 times a second even when iterations are long
+        nonlocal cancelled
+        if _cancelled(cancel):
+            cancelled = True
+            return True
+        now = time.perf_counter()
+        if progress is not None and last["progress"] is not None and now - last["report"] >= 0.08:
+            p = last["progress"]
+            el = now - t0
+            progress(Progress(p.steps, total, p.mean_return, p.success, p.entropy, p.episodes,
+                              p.steps / max(el, 1e-9), el, current_agent))
+            last["report"] = now
+        return False
+
     for _ in range(n_iters):
         if _cancelled(cancel):
             cancelled = True
             break
-        s = learner.iterate()
+        s = learner.iterate(between)
         window.add(s["episodes"], s["return_sum"], s["successes"])
         mean_return, succ = window.figures()
         episodes += int(s["episodes"])
         curve.append([learner.steps, s["episodes"], mean_return, succ, s["entropy"],
                       s["policy_loss"], s["value_loss"], s["approx_kl"], s["clip_frac"]])
+        el = time.perf_counter() - t0
+        last["progress"] = Progress(learner.steps, total, mean_return, succ, s["entropy"], episodes,
+                                    learner.steps / max(el, 1e-9), el, current_agent)
         if progress is not None:
-            el = time.perf_counter() - t0
-            progress(Progress(learner.steps, total, mean_return, succ, s["entropy"], episodes,
-                              learner.steps / max(el, 1e-9), el))
+            progress(last["progress"])
+            last["report"] = time.perf_counter()
+        if cancelled:
+            break
     seconds = time.perf_counter() - t0
     curve_arr = np.array(curve, np.float64).reshape(-1, len(CURVE_COLUMNS))
     meta = {"seed": int(seed), "levels_hash": levels_hash(levels),

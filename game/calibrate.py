@@ -97,7 +97,7 @@ def _one_seed(args) -> SeedResult:
     from levels.format import load
     chapter = load(chapter_path)
     design = load_design(design_path, chapter) if design_path else None
-    r = run_chapter(chapter, design, seed=seed, episodes=episodes)
+    r = run_chapter(chapter, design, seed=seed, episodes=episodes, counterfactuals=False)
     probes = {}
     for name in sorted({p for lv in r.report.levels for p in lv.probes}):
         probes[name] = r.report.probe_mean(name)

@@ -88,7 +88,8 @@ def pretrained_agent(lf: LevelFile, seed: int, progress=None, cancel=None):
 
 def run_chapter(chapter: LevelFile, design: LevelFile | None = None, seed: int = 0,
                 episodes: int = 100, progress=None, cancel=None,
-                prediction: str | None = None, steps: int | None = None) -> RunResult:
+                prediction: str | None = None, steps: int | None = None,
+                counterfactuals: bool = True) -> RunResult:
     """Train on the design (the chapter's starter design when None), deploy,
     diagnose and score. `progress(phase, Progress)` sees every training report."""
     lf = merged(chapter, design)
@@ -111,7 +112,8 @@ def run_chapter(chapter: LevelFile, design: LevelFile | None = None, seed: int =
         seconds["control"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     report = deploy(result.agent, lf, episodes=episodes, seed=seed,
-                    control=control.agent if control is not None else None)
+                    control=control.agent if control is not None else None,
+                    counterfactuals=counterfactuals)
     seconds["deploy"] = time.perf_counter() - t0
     diagnosis = diagnose(lf, report)
     stars = score(chapter, diagnosis, design, prediction)

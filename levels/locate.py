@@ -234,6 +234,8 @@ class Locator:
             start = self._i + 3
             i = start
             while True:
+                if i >= n:
+                    raise ValueError("unterminated string")  # only in text tomllib rejects
                 if quote == '"' and text[i] == "\\":
                     i += 2
                     continue

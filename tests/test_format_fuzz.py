@@ -183,7 +183,8 @@ def test_valid_files_round_trip(text):
 
 
 @FUZZ
-@given(st.lists(st.sampled_from(TOKENS + ["a = [", "}", "]", "{b = ", "'", '"""', "\n"]), max_size=30),
+@given(st.lists(st.sampled_from(TOKENS + ["a = [", "}", "]", "{b = ", "'", '"""', "'''", "\n", "[[", "."]),
+                max_size=30),
        st.integers(0, 50))
 def test_locator_never_fails_or_hangs(tokens, offset):
     """The locator also runs on text tomllib rejects (to find keys set twice)."""

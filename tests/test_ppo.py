@@ -104,6 +104,27 @@ def test_backward_matches_finite_differences(hidden):
     assert np.abs(grads).max() > 0.1  # not trivially zero
 
 
+def _dense(spec, codes):
+    """The one-hot input, written out from world.py's channel layout (an independent
+    reference for the network's sparse first layer)."""
+    out = np.zeros((codes.shape[0], spec.dense_length), np.float32)
+    C = spec.cell_channels
+    for i, row in enumerate(codes):
+        for j in range(spec.n_cells):
+            code = int(row[j])
+            t, k, c, a = code & 255, code >> 8 & 255, code >> 16 & 255, code >> 24 & 255
+            if t:
+                out[i, j * C + world.CH_TERRAIN0 + t - 1] = 1
+            if k:
+                out[i, j * C + world.CH_KIND0 + k - 1] = 1
+            if c:
+                out[i, j * C + world.CH_COLOR0 + c - 1] = 1
+            if a and spec.full:
+                out[i, j * C + world.CH_AGENT] = 1
+        out[i, spec.n_cells * C:] = row[spec.n_cells:]
+    return out
+
+
 def _obs_batch(view):
     ls, spec = compiled([level(["#########", "#@..~..c#", "#.g.....#", "#########"])], view=view)
     st = new_state(ls, 3)
@@ -130,7 +151,7 @@ def test_sparse_first_layer_equals_dense(view):
     # the same network in dense numpy on the one-hot input
     agent = PPOAgent(spec, PPOConfig(hidden=hidden), params)
     w = agent.weights()
-    x = spec.dense(obs).astype(np.float64)
+    x = _dense(spec, obs).astype(np.float64)
     h = x
     for l in range(len(hidden)):
         h = np.maximum(h @ w[f"layer{l}.weight"] + w[f"layer{l}.bias"], 0)
@@ -146,7 +167,7 @@ def test_sparse_first_layer_equals_dense(view):
     k = active_inputs(obs[1], spec.n_cells, spec.cell_channels, idx, val)
     dense = np.zeros(spec.dense_length, np.float32)
     dense[idx[:k]] = val[:k]
-    np.testing.assert_array_equal(dense, spec.dense(obs[1:2])[0])
+    np.testing.assert_array_equal(dense, _dense(spec, obs[1:2])[0])
     acts = np.zeros((2, 16), np.float32)
     lg = np.zeros(4, np.float32)
     forward(params, sizes, offs, idx, val, k, acts, lg)
@@ -218,7 +239,11 @@ def test_coin_at_the_end_learns_go_right_and_random_coin_removes_it():
     # Trained with the coin always at the right end, the agent runs to the right end
     # in deployment in most seeds and finds the moved coin far less often than one
     # trained with the coin anywhere.
-    assert sum(r["right"] >= 0.4 for r in at_end) >= 6
-    assert np.mean([r["coin"] for r in at_end]) <= 0.8
+    # (Measured: coin 20-34%, right end 66-80% in each of 8 seeds; coin anywhere in
+    # training: coin 97-100%, right end 0-1%. A uniformly random policy reaches the
+    # right end in well under 10% of episodes.)
+    assert sum(r["right"] >= 0.5 for r in at_end) >= 6
+    assert np.mean([r["coin"] for r in at_end]) <= 0.6
     assert all(r["coin"] >= 0.9 for r in random)
-    assert np.mean([r["coin"] for r in random]) - np.mean([r["coin"] for r in at_end]) >= 0.2
+    assert all(r["right"] <= 0.1 for r in random)
+    assert np.mean([r["coin"] for r in random]) - np.mean([r["coin"] for r in at_end]) >= 0.3

@@ -25,6 +25,8 @@ def make_app(home: Path, size=(1280, 800), **kw):
 
 def shot(app, name: str, tmp_path: Path) -> Path:
     folder = Path(os.environ.get("MESA_LAB_SCREENSHOTS") or tmp_path / "screenshots")
+    app.mouse = (2, 2)   # no tooltip left over from the last click
+    app.step()
     return app.screenshot(folder / f"{name}.png")
 
 

@@ -11,6 +11,7 @@ message: the window never crashes on a broken file.
 from __future__ import annotations
 
 import os
+import sys
 import time
 import traceback
 from pathlib import Path
@@ -33,6 +34,10 @@ class App:
             os.environ["SDL_VIDEODRIVER"] = "dummy"
             os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
         self.headless = headless
+        # The learner runs in a worker thread and releases the GIL inside numba; a short
+        # switch interval lets it take the GIL back quickly between iterations while
+        # this thread draws (the default 5 ms costs it a large share of its speed).
+        sys.setswitchinterval(0.001)
         pygame.init()
         from game.ui import tiles
         tiles.reset_caches()

@@ -92,7 +92,7 @@ class Button:
 
     def tip(self) -> str:
         t = self.tooltip or self.label
-        return f"{t}  [{self.shortcut}]" if self.shortcut else t
+        return f"{t}  ({self.shortcut})" if self.shortcut else t
 
     def draw(self, surf, theme: T.Theme, hover: bool) -> None:
         r = self.rect

@@ -164,7 +164,9 @@ class DeployScene(Scene):
     def _replays(self):
         out = []
         for lr in self.report.levels:
-            out.append(lr.replays[self.replay_i % len(lr.replays)] if lr.replays else None)
+            # longest first: a one-step episode says little as the first thing shown
+            ordered = sorted(lr.replays, key=lambda r: -len(r.positions))
+            out.append(ordered[self.replay_i % len(ordered)] if ordered else None)
         return out
 
     def _longest(self) -> int:
@@ -290,7 +292,7 @@ class DeployScene(Scene):
             for c in range(min(grid.cols, v.shape[1])):
                 a = norm[r, c]
                 if a > 0:
-                    layer.fill((255, 140, 30, int(30 + 120 * a)),
+                    layer.fill((255, 140, 30, int(20 + 100 * a)),
                                pygame.Rect(c * grid.cell, r * grid.cell, grid.cell, grid.cell))
         surf.blit(layer, (grid.x, grid.y))
 

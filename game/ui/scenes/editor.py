@@ -162,21 +162,26 @@ class EditorScene(Scene):
             self.add(Button(bid, label, pygame.Rect(x, (th.px(64) - hb) // 2, w, hb), fn, sc, tip, size=18),
                      key, ctrl)
             x -= th.px(10)
-        # palette
-        ph = th.px(46)
-        y = self.left.y + th.px(44)
+        # palette: one column, or two (icons with short labels) when it does not fit
+        avail = self.left.height - th.px(44) - th.px(120)
+        n = len(self.palette)
+        cols = 1 if n * (th.px(46) + th.px(6)) <= avail else 2
+        ph = th.px(46) if cols == 1 else max(th.px(30), min(th.px(44), avail // ((n + 1) // 2) - th.px(6)))
+        cw = (self.left.width - th.px(16) - (cols - 1) * th.px(6)) // cols
         for i, it in enumerate(self.palette):
-            r = pygame.Rect(self.left.x + th.px(8), y, self.left.width - th.px(16), ph)
+            col, row = (0, i) if cols == 1 else (i % 2, i // 2)
+            r = pygame.Rect(self.left.x + th.px(8) + col * (cw + th.px(6)), self.left.y + th.px(44) + row * (ph + th.px(6)),
+                            cw, ph)
+            if r.bottom > self.left.bottom - th.px(116):
+                break
             entry = tiles.entry_for(it.symbol, self.chapter.legend)
             key_hint = str(i + 1) if i < 9 else ""
             tip = f"Paint: {it.label}" + ("" if it.category != "spawn" else " (appears on one marked cell at random)")
-            b = Button(f"tool:{i}", self._short(it.label), r, lambda i=i: self.set_tool(i), key_hint, tip,
-                       selected=(i == self.tool), size=16,
+            label = self._short(it.label) if cols == 1 else self._short(it.label).split(",")[0][:12]
+            b = Button(f"tool:{i}", label, r, lambda i=i: self.set_tool(i), key_hint, tip,
+                       selected=(i == self.tool), size=16 if cols == 1 else 13,
                        icon=lambda s, rr, e=entry, sym=it.symbol: tiles.draw_cell(s, rr, e, sym, self.theme))
             self.add(b, (pygame.K_1 + i) if i < 9 else None)
-            y += ph + th.px(6)
-            if y + ph > self.left.bottom - th.px(120):
-                break
         # undo / redo under the palette
         ub = (self.left.width - th.px(24)) // 2
         uy = self.left.bottom - th.px(108)

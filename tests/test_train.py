@@ -1,0 +1,220 @@
+"""Training runs: progress and cancel from a thread, fine-tuning, determinism,
+level files, and the `train` command."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from agents.ppo import PPOConfig
+from agents.train import CURVE_COLUMNS, Progress, TrainingJob, file_success, train, train_file
+from game.cli import main
+from levels import world
+from levels.compiled import event_mask
+from levels.format import load, loads
+from tests import agentkit
+from tests.agentkit import REFERENCE, compiled, level
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _room():
+    return compiled([level(["#######", "#@....#", "#....c#", "#######"])])
+
+
+def test_progress_is_reported_every_iteration():
+    ls, spec = _room()
+    seen: list[Progress] = []
+    r = train(ls, spec, PPOConfig(), seed=0, steps=10_000, progress=seen.append)
+    assert len(seen) == len(r.curve) == 5 and r.steps == 5 * 2048
+    assert [p.steps for p in seen] == [2048 * (i + 1) for i in range(5)]
+    assert all(p.total_steps == 10_240 and 0 <= p.success <= 1 for p in seen)
+    assert r.curve.shape == (5, len(CURVE_COLUMNS))
+    assert not r.cancelled
+    live = seen[-1].current_agent()  # the weights so far, for a live view
+    np.testing.assert_array_equal(live.params, r.agent.params)
+
+
+def test_job_progress_rate_and_cancel_latency():
+    ls, spec = _room()
+    train(ls, spec, PPOConfig(), seed=0, steps=10)  # compiled before timing
+    times = []
+    job = TrainingJob(ls, spec, PPOConfig(), 0, 50_000_000, progress=lambda p: times.append(time.perf_counter()))
+    job.start()
+    time.sleep(1.5)
+    snap = job.snapshot()
+    assert snap is not None and snap.steps > 0 and not job.done
+    t0 = time.perf_counter()
+    job.cancel()
+    assert job.join(5.0)
+    latency = time.perf_counter() - t0
+    assert job.error is None and job.result.cancelled
+    assert 0 < job.result.steps < 50_000_000
+    # progress calls per second of training (after the first call)
+    span = times[-1] - times[0]
+    rate = (len(times) - 1) / max(span, 1e-9)
+    print(f"progress calls per second: {rate:.0f}; cancel latency: {latency * 1000:.1f} ms")
+    assert rate >= 10
+    assert latency < 1.0
+
+
+def test_job_keeps_the_worker_error():
+    ls, spec = _room()
+    bad_init = type("NotAnAgent", (), {"spec": spec, "hidden": (3,), "meta": {}})()
+    job = TrainingJob(ls, spec, PPOConfig(), 0, 1000, init=bad_init).start()
+    assert job.join(30)
+    assert job.result is None and isinstance(job.error, ValueError)
+
+
+def test_cancel_as_callable_before_start():
+    ls, spec = _room()
+    r = train(ls, spec, PPOConfig(), seed=0, steps=100_000, cancel=lambda: True)
+    assert r.cancelled and r.steps == 0 and len(r.curve) == 0
+
+
+def _digest(r) -> str:
+    h = hashlib.sha256(r.agent.params.tobytes())
+    h.update(r.curve.tobytes())
+    return h.hexdigest()
+
+
+def test_same_seed_same_weights_in_process():
+    ls, spec = _room()
+    a = train(ls, spec, PPOConfig(), seed=7, steps=8192)
+    b = train(ls, spec, PPOConfig(), seed=7, steps=8192)
+    c = train(ls, spec, PPOConfig(), seed=8, steps=8192)
+    assert _digest(a) == _digest(b) != _digest(c)
+
+
+def test_same_seed_same_weights_in_a_thread():
+    ls, spec = _room()
+    a = train(ls, spec, PPOConfig(), seed=3, steps=8192)
+    job = TrainingJob(ls, spec, PPOConfig(), 3, 8192).start()
+    job.join(60)
+    assert _digest(job.result) == _digest(a)
+
+
+SCRIPT = """
+import hashlib, sys
+from agents.train import train_file
+from levels.format import load
+r = train_file(load(sys.argv[1]), seed=5, steps=12_000)
+h = hashlib.sha256(r.agent.params.tobytes()); h.update(r.curve.tobytes())
+print(h.hexdigest())
+"""
+
+
+def test_same_seed_same_weights_across_processes():
+    path = str(REFERENCE / "coin_anywhere_9x9.toml")
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    outs = [subprocess.run([sys.executable, "-c", SCRIPT, path], capture_output=True, text=True,
+                           cwd=ROOT, env=env, timeout=300) for _ in range(2)]
+    for o in outs:
+        assert o.returncode == 0, o.stderr
+    digests = [o.stdout.strip().splitlines()[-1] for o in outs]
+    assert digests[0] == digests[1]
+    here = train_file(load(path), seed=5, steps=12_000)
+    assert _digest(here) == digests[0]
+
+
+FILE = '''format = 1
+[chapter]
+id = "t"
+title = "t"
+intended = { reach = ["gem"], avoid = ["lava"] }
+[rules]
+reward = { gem = 10, coin = 1, step = -0.05 }
+end_on = ["gem", "lava"]
+[agent]
+view = 3
+steps = 4096
+seed = 4
+hidden = [16]
+n_envs = 8
+n_steps = 64
+[[train]]
+name = "a"
+map = """
+#######
+#@.c.g#
+#######
+"""
+'''
+
+
+def test_train_file_uses_the_files_settings():
+    lf = loads(FILE, "t.toml")
+    reach, avoid = file_success(lf)
+    assert reach == 1 << world.EVENT_BIT["gem"] and avoid == 1 << world.EVENT_BIT["lava"]
+    r = train_file(lf)
+    a = r.agent
+    assert a.spec.view == 3 and a.hidden == (16,) and a.config.n_envs == 8
+    assert r.steps == 4096 and a.meta["seed"] == 4 and a.meta["set"] == "train"
+    r2 = train_file(lf, seed=9, steps=512, reward_override={"coin": 5})
+    assert r2.steps == 512 and r2.agent.meta["seed"] == 9
+
+
+def test_train_file_without_chapter_reaches_coin():
+    lf = loads('format = 1\n[[train]]\nname = "a"\nmap = """\n#@.c#\n"""\n', "d.toml")
+    assert file_success(lf) == (1 << world.EVENT_BIT["coin"], 0)
+    r = train_file(lf, steps=8192)
+    assert r.success > 0.9
+
+
+def test_full_view_pads_to_the_files_largest_level():
+    text = FILE.replace("view = 3", 'view = "full"') + '[[deploy]]\nname = "big"\nmap = """\n########\n#@....g#\n#......#\n########\n"""\n'
+    lf = loads(text, "f.toml")
+    r = train_file(lf, steps=512)
+    assert (r.agent.spec.height, r.agent.spec.width) == (4, 8)
+
+
+# --- the command --------------------------------------------------------------------
+
+def test_train_command_json(tmp_path, capsys):
+    out = tmp_path / "agent.npz"
+    path = REFERENCE / "coin_anywhere_9x9.toml"
+    assert main(["train", str(path), "--steps", "4096", "--seed", "2", "--json", "--out", str(out)]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["steps"] == 4096 and 0 <= d["success"] <= 1 and d["out"] == str(out)
+    assert {"seconds", "return"} <= set(d)
+    assert out.exists()
+    assert main(["train", str(path), "--steps", "2048", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["out"] is None
+
+
+def test_train_command_summary(capsys):
+    assert main(["train", str(REFERENCE / "coin_anywhere_9x9.toml"), "--steps", "2048"]) == 0
+    out = capsys.readouterr().out
+    assert "trained 2,048 steps" in out and "training success" in out
+
+
+def test_train_command_bad_file(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('format = 1\n[[train]]\nname = "a"\nmap = """\n#@x#\n"""\n')
+    assert main(["train", str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith(f"{bad}:5:3: unknown symbol 'x'") and "Traceback" not in out
+
+
+def test_train_command_pretrain_set_missing(tmp_path, capsys):
+    f = tmp_path / "d.toml"
+    f.write_text('format = 1\n[[train]]\nname = "a"\nmap = """\n#@.c#\n"""\n')
+    assert main(["train", str(f), "--set", "pretrain"]) == 1
+    assert "no [[pretrain]] levels" in capsys.readouterr().out
+
+
+def test_warm_up_reports_progress():
+    from agents.warmup import warm_up
+    seen = []
+    seconds = warm_up(lambda f, label: seen.append((f, label)))
+    assert seconds > 0 and seen[0][0] == 0.0 and seen[-1] == (1.0, "ready")
+    assert all(a[0] <= b[0] for a, b in zip(seen, seen[1:]))
