@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import tempfile
 import tomllib
 from collections import deque
 from pathlib import Path
@@ -28,6 +27,7 @@ from pathlib import Path
 import tomli_w
 
 from levels import world
+from levels.atomic import atomic_write_text
 from levels.errors import LevelFormatError, Problem, did_you_mean
 from levels.locate import Locator
 from levels.model import (
@@ -1350,21 +1350,5 @@ def dumps(level_file: LevelFile) -> str:
 
 
 def save(level_file: LevelFile, path) -> None:
-    """Write `dumps(level_file)` to `path` atomically: a temporary file in the same
-    folder, flushed to disk, then renamed over the target."""
-    text = dumps(level_file)
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """Write `dumps(level_file)` to `path` atomically (levels.atomic)."""
+    atomic_write_text(path, dumps(level_file))

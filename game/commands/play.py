@@ -28,7 +28,6 @@ def open_in_sandbox(app, path: Path) -> None:
         title_factory = app.top.then
 
         def then():
-            from game.ui.scenes.title import TitleScene
             title = title_factory()
             app.stack.insert(0, title)
             title.rebuild()

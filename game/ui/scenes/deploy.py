@@ -202,7 +202,6 @@ class DeployScene(Scene):
                 self._wrap_frame()
 
     def draw_content(self, surf):
-        th = self.theme
         self.header(surf, "Deployment", f"{self.play.title}  -  levels the agent has never seen")
         if self.report is None:
             self._spinner(surf)

@@ -19,7 +19,7 @@ from game.ui import tiles
 from game.ui.editmodel import EditDoc, read_saved_design
 from game.ui.scene import Scene
 from game.ui.state import PlayState, for_sandbox
-from game.ui.widgets import Button, draw_text, fit_font, panel, value_bar, wrap
+from game.ui.widgets import Button, draw_text, panel, value_bar, wrap
 
 AUTOSAVE_DELAY = 0.8
 VALIDATE_DELAY = 0.15

@@ -11,7 +11,7 @@ from game.progress import designs_dir
 from game.ui import theme as T
 from game.ui.scene import Scene
 from game.ui.state import ROOT, open_level_file
-from game.ui.widgets import Button, TextInput, draw_text, fit_font
+from game.ui.widgets import Button, TextInput, draw_text
 
 
 def known_files() -> list[Path]:

@@ -8,7 +8,7 @@ import pygame
 from game.ui import theme as T
 from game.ui.scene import Scene
 from game.ui.state import PlayState
-from game.ui.widgets import Button, draw_text, draw_wrapped, panel
+from game.ui.widgets import Button, draw_text
 
 
 class PredictScene(Scene):

@@ -122,7 +122,6 @@ class TitleScene(Scene):
     # --- drawing --------------------------------------------------------------------------
     def draw_content(self, surf):
         th = self.theme
-        w = surf.get_width()
         m = th.px(40)
         draw_text(surf, "Mesa Lab", th.font(60, "bold"), T.TEXT, (m, th.px(36)))
         draw_text(surf, "Design the training. Train a real agent. Find out what it actually learned.",
