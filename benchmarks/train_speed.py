@@ -7,7 +7,8 @@ reference levels (agents/reference_levels), and start-up times in fresh processe
 
 Figures are medians over seeds, with the numba cache warm (compiled once first).
 - samples_per_second: environment steps trained per wall second (rollout and updates),
-  default PPOConfig, over the first 200,000 steps.
+  default PPOConfig, over the first 200,000 steps (samples_per_cpu_second: per second of
+  CPU time this process got, the fairer figure on a shared machine).
 - seconds_to_95: wall seconds from the start of training until the smoothed training
   success first reaches 95% (coin_anywhere_9x9; per level in `levels`).
 - cold_compile_seconds: a fresh process with NUMBA_CACHE_DIR pointing at an empty
@@ -75,17 +76,24 @@ def run_level(name: str, seed: int, steps: int) -> dict:
         if p.success >= 0.95 and not hit:
             hit.append(p.elapsed)
 
+    cpu0 = time.process_time()
     r = train_file(lf, seed=seed, steps=steps, progress=progress)
+    cpu = time.process_time() - cpu0
     return {"samples_per_second": r.steps / r.seconds, "seconds_to_95": hit[0] if hit else None,
-            "final_success": r.success}
+            "samples_per_cpu_second": r.steps / max(cpu, 1e-9), "final_success": r.success}
 
 
-def fresh(code: str, env: dict) -> list[str]:
+def fresh(code: str, env: dict) -> tuple[list[str], float]:
+    """Run code in a fresh interpreter: (its printed words, the CPU seconds it used)."""
+    import resource
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
                          text=True, timeout=600)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if out.returncode != 0:
         raise RuntimeError(out.stderr)
-    return out.stdout.split()
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return out.stdout.split(), cpu
 
 
 def main() -> int:
@@ -105,21 +113,26 @@ def main() -> int:
         reached = [h for h in hits if h is not None]
         per_level[name] = {
             "samples_per_second": statistics.median(r["samples_per_second"] for r in runs),
+            "samples_per_cpu_second": statistics.median(r["samples_per_cpu_second"] for r in runs),
             "seconds_to_95": statistics.median(reached) if len(reached) * 2 > len(runs) else None,
             "seconds_to_95_each": hits,
             "final_success": [round(r["final_success"], 3) for r in runs],
         }
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    cached = [float(fresh(CACHED_START.format(path=str(REFERENCE / "coin_anywhere_9x9.toml")), env)[0])
+    cached = [float(fresh(CACHED_START.format(path=str(REFERENCE / "coin_anywhere_9x9.toml")), env)[0][0])
               for _ in range(3)]
-    cold = None
+    cold = cold_cpu = None
     if not args.skip_cold:
         with tempfile.TemporaryDirectory() as tmp:
-            cold = float(fresh(COLD, dict(env, NUMBA_CACHE_DIR=tmp))[0])
+            words, cold_cpu = fresh(COLD, dict(env, NUMBA_CACHE_DIR=tmp))
+            cold = float(words[0])
     result = {
         "samples_per_second": statistics.median(v["samples_per_second"] for v in per_level.values()),
         "seconds_to_95": per_level["coin_anywhere_9x9"]["seconds_to_95"],
+        "samples_per_cpu_second": statistics.median(v["samples_per_cpu_second"] for v in per_level.values()),
         "cold_compile_seconds": cold,
+        "cold_compile_cpu_seconds": cold_cpu,
+        "load_average": os.getloadavg()[0],
         "cached_start_seconds": statistics.median(cached),
         "seeds": args.seeds,
         "levels": per_level,
@@ -128,12 +141,13 @@ def main() -> int:
     if args.json:
         print(json.dumps(result))
         return 0
-    print(f"{'level':20} {'samples/s':>10} {'s to 95%':>9}  final success per seed")
+    print(f"{'level':20} {'samples/s':>10} {'per CPU s':>10} {'s to 95%':>9}  final success per seed")
     for name, v in per_level.items():
         s95 = "-" if v["seconds_to_95"] is None else f"{v['seconds_to_95']:.2f}"
-        print(f"{name:20} {v['samples_per_second']:>10,.0f} {s95:>9}  {v['final_success']}")
+        print(f"{name:20} {v['samples_per_second']:>10,.0f} {v['samples_per_cpu_second']:>10,.0f} "
+              f"{s95:>9}  {v['final_success']}")
     print(f"cold compile (fresh process, empty cache): "
-          f"{'skipped' if cold is None else f'{cold:.1f} s'}")
+          f"{'skipped' if cold is None else f'{cold:.1f} s ({cold_cpu:.1f} s of CPU)'}")
     print(f"cached start to a trained agent (coin_anywhere_9x9): {result['cached_start_seconds']:.2f} s")
     return 0
 

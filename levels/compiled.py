@@ -124,8 +124,8 @@ class ObsSpec(NamedTuple):
                   (COLOR_SHIFT, world.CH_COLOR0 - 1), (AGENT_SHIFT, world.CH_AGENT - 1))
         for shift, offset in fields[: 4 if self.full else 3]:
             code = (cells >> shift) & FIELD_MASK
-            idx = np.where(code > 0, code + offset, 0)
-            np.put_along_axis(out, idx[..., None], (code > 0)[..., None].astype(np.float32), axis=-1)
+            where = np.nonzero(code > 0)
+            out[(*where, code[where] + offset)] = 1.0
         flat = out.reshape(*lead, self.n_cells * self.cell_channels)
         glob = codes[..., self.n_cells:].astype(np.float32)
         return np.concatenate([flat, glob], axis=-1)

@@ -9,7 +9,6 @@ game.session and agents.train, with progress and cancel for the window.
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -82,7 +81,7 @@ class TrainingWork:
                 now = time.perf_counter()
                 if now - self._last_peek >= self.PEEK_EVERY or self.live_agent is None:
                     self._last_peek = now
-                    agent = _peek_agent(sys._getframe(1))
+                    agent = p.current_agent() if p.current_agent is not None else None
                     if agent is not None:
                         first = self.live_agent is None
                         self.live_agent = agent
@@ -111,21 +110,6 @@ class TrainingWork:
             self.trace = traceback.format_exc()
         finally:
             self._done.set()
-
-
-def _peek_agent(frame):
-    """A copy of the policy being trained, for the live view. agents.train reports
-    progress from inside `train`, whose local `learner` holds the current weights.
-    Stopgap until agents.train exposes the policy so far; returns None if the
-    learner cannot be found (the live view then waits for the final agent)."""
-    try:
-        learner = frame.f_locals.get("learner")
-        if learner is None:
-            return None
-        from agents.agent import PPOAgent
-        return PPOAgent(learner.spec, learner.config, np.array(learner.params, np.float32, copy=True))
-    except Exception:  # noqa: BLE001 - only the live view depends on it
-        return None
 
 
 class LiveEnv:
