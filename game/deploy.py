@@ -163,7 +163,7 @@ def rollout(agent, level: Level, lf: LevelFile, episodes: int, seed: int,
     actions = np.zeros(episodes, np.int32)
     events = np.zeros(episodes, np.int32)
     rewards = np.zeros(episodes, np.float32)
-    dones = np.zeros(episodes, np.int8)
+    dones = np.zeros(episodes, np.bool_)
     counts = np.zeros((episodes, world.N_EVENTS), np.int64)
     returns = np.zeros(episodes, np.float64)
     lengths = np.zeros(episodes, np.int64)
@@ -193,7 +193,7 @@ def rollout(agent, level: Level, lf: LevelFile, episodes: int, seed: int,
                 rep.alive.append(_alive_mask(st, i))
                 rep.events.append(int(events[i]))
                 rep.ret += float(rewards[i])
-        active &= dones == 0
+        active &= ~dones
         if not active.any():
             break
     return counts, returns, lengths, visits[: level.height, : level.width], replays
