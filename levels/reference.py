@@ -18,6 +18,9 @@ Reset (`reset`):
   3. spawned objects are placed in file order (`count` copies each), each on a cell
      drawn uniformly among the free cells of its group: no object, not the agent's.
      An object with no free cell sits the episode out;
+     a draw among free cells (`draw_free`) first tries up to 4 uniform draws over the
+     whole group and keeps the first free cell; only if all 4 hit taken cells does it
+     count the free cells and draw one of them;
   4. the zones of the start cell count as already entered (they never fire).
 
 Step (`step`), with action 0 up, 1 down, 2 left, 3 right:
@@ -176,8 +179,8 @@ class ReferenceEnv:
         agent_spawn = [g for g, sp in enumerate(lv.spawns) if sp.what is None]
         if agent_spawn:
             cells = lv.spawns[agent_spawn[0]].cells
-            free = [cell for cell in cells if self.object_at(*cell) is None]
-            self.r, self.c = free[self.rng.below(len(free))] if free else cells[0]
+            cell = self.draw_free(cells, lambda cell: self.object_at(*cell) is None)
+            self.r, self.c = cell if cell is not None else cells[0]
         else:
             self.r, self.c = lv.agent
         # 3. spawned objects, in order
@@ -186,16 +189,27 @@ class ReferenceEnv:
                 continue
             for _ in range(sp.count):
                 th = Thing(sp.what, g)
-                free = [cell for cell in sp.cells
-                        if self.object_at(*cell) is None and cell != (self.r, self.c)]
-                if free:
-                    th.r, th.c = free[self.rng.below(len(free))]
+                cell = self.draw_free(sp.cells, lambda cell: self.object_at(*cell) is None
+                                      and cell != (self.r, self.c))
+                if cell is not None:
+                    th.r, th.c = cell
                     th.alive = True
                 self.things.append(th)
         self.cams = sum(1 for th in self.things if th.alive and th.obj.kind == "camera")
         self.chests = sum(1 for th in self.things if th.obj.kind == "chest")
         # 4. the start cell's zones never fire
         self.zone_seen = self.zone_bits(self.r, self.c)
+
+    def draw_free(self, cells, is_free):
+        """A uniformly drawn free cell of `cells`, or None (see rule 3 above)."""
+        if not cells:
+            return None
+        for _ in range(4):
+            cell = cells[self.rng.below(len(cells))]
+            if is_free(cell):
+                return cell
+        free = [cell for cell in cells if is_free(cell)]
+        return free[self.rng.below(len(free))] if free else None
 
     # --- step ---------------------------------------------------------------------
 
