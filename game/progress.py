@@ -39,6 +39,7 @@ class Settings:
     colorblind: bool = False     # a colour-blind-safe palette
     animation_speed: float = 1.0
     sound: bool = True
+    unlock_all: bool = False     # workshop mode: every chapter open from the start
 
 
 @dataclass

@@ -115,3 +115,14 @@ def test_no_display_says_so_in_one_line(monkeypatch, capsys):
     assert window.run(argparse.Namespace()) == 1
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "python main.py --help" in err
+
+
+def test_workshop_mode_opens_every_chapter(app):
+    title = app.top
+    locked = [i for i in range(len(title.entries)) if not title.unlocked(i)]
+    app.click_button("settings")
+    app.click_button("unlock")
+    assert app.progress.settings.unlock_all
+    app.key(pygame.K_ESCAPE)
+    assert all(app.top.unlocked(i) for i in range(len(app.top.entries)))
+    assert locked or len(app.top.entries) <= 1  # a fresh player starts with chapters locked

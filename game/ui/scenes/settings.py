@@ -33,11 +33,14 @@ class SettingsScene(Scene):
              "How fast replays and the live training view play", pygame.K_a, False),
             ("sound", f"Sound: {'on' if s.sound else 'off'}", self.toggle_sound, "M", "Sound effects on or off",
              pygame.K_m, s.sound),
+            ("unlock", f"Workshop mode (all chapters open): {'on' if s.unlock_all else 'off'}",
+             self.toggle_unlock, "W", "Open every chapter without playing the ones before it",
+             pygame.K_w, s.unlock_all),
         ]
         for i, (bid, label, fn, sc, tip, key, sel) in enumerate(rows):
             r = pygame.Rect(x, y + i * (h + gap), w, h)
             self.add(Button(bid, label, r, fn, sc, tip, selected=sel, size=22), key)
-        back = pygame.Rect(x, y + 4 * (h + gap) + th.px(20), th.px(200), th.px(54))
+        back = pygame.Rect(x, y + len(rows) * (h + gap) + th.px(20), th.px(200), th.px(54))
         self.add(Button("back", "Back", back, self.app.pop, "Esc", "Back to the previous screen"), pygame.K_ESCAPE)
         self.preview = pygame.Rect(x + w + th.px(40), y, rect.right - (x + w + th.px(40)) - th.px(40), th.px(300))
 
@@ -59,6 +62,11 @@ class SettingsScene(Scene):
         s = self.app.progress.settings
         i = SPEEDS.index(s.animation_speed) if s.animation_speed in SPEEDS else 0
         s.animation_speed = SPEEDS[(i + 1) % len(SPEEDS)]
+        self._save()
+
+    def toggle_unlock(self):
+        s = self.app.progress.settings
+        s.unlock_all = not s.unlock_all
         self._save()
 
     def toggle_sound(self):
