@@ -109,14 +109,16 @@ def _legend_lines(lf: LevelFile, level: Level) -> list[Text]:
             s = spawns[sym]
             n = len(s.cells)
             if s.what is None:
-                what = "the agent's start, on one of"
+                what = "the agent's start"
             else:
                 o = s.what
                 kind = o.kind + ("s" if s.count > 1 else "")
                 what = f"{o.color} {kind}" + (f" showing {o.year}" if o.year else "")
-                what += f", on {s.count} of" if s.count > 1 else ", on one of"
-            line.append(f" {what} the {n} cell{'s' if n != 1 else ''} marked {sym}, "
-                        f"drawn at every reset")
+            if n == 1:
+                line.append(f" {what}, on the one cell marked {sym}")
+            else:
+                where = f"on {s.count} of" if s.what is not None and s.count > 1 else "on one of"
+                line.append(f" {what}, {where} the {n} cells marked {sym}, drawn at every reset")
             if e.zone is not None:
                 line.append(f"; zone '{e.zone}'")
         else:
