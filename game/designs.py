@@ -44,7 +44,9 @@ def _legend_items(lf: LevelFile, allow) -> list[PaletteItem]:
     items = []
     for sym, e in lf.legend.items():
         if e.spawn is not None or e.spawn_agent:
-            if allow("spawn"):
+            # a spawn marker needs "spawn" and what it spawns in the palette: a
+            # deployment-only object must not leak into training through its marker
+            if allow("spawn") and (e.spawn_agent or allow(e.spawn.kind)):
                 items.append(PaletteItem(sym, "spawn", describe_entry(e, sym), "spawn"))
         elif e.object is not None:
             if allow(e.object.kind):
@@ -208,6 +210,13 @@ def check_design(chapter: LevelFile, design: LevelFile, sandbox: bool = False) -
         out.append(Problem(f, _line_of(design, "[rules]"), 1,
                            "this chapter does not let the design change the reward; "
                            "remove the [rules] table"))
+    if not d.reward_editable:
+        for lv in design.train:
+            if lv.reward_override:
+                out.append(Problem(f, max(lv.line - 2, 1), 1,
+                                   f"level '{lv.name}' sets its own reward, but this chapter "
+                                   f"does not let the design change the reward; remove its "
+                                   f"'reward' key"))
     return out + _goal_checks(chapter, design)
 
 

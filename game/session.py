@@ -7,6 +7,7 @@ command line, the calibration and the tests call."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,28 +62,55 @@ def _phase(progress, name: str):
     return report
 
 
-def pretrain_cache_path(lf: LevelFile, seed: int) -> Path:
+SHIPPED_DIR = Path(__file__).resolve().parent.parent / "levels" / "chapters" / "pretrained"
+_LEARNER_SOURCES = ("agents/ppo.py", "agents/train.py", "levels/kernels.py", "levels/compiled.py")
+
+
+def learner_version() -> str:
+    """A short hash of the code a trained agent depends on: a pre-trained agent made
+    by other code is stale and is trained again rather than trusted."""
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for rel in _LEARNER_SOURCES:
+        h.update((root / rel).read_bytes())
+    return h.hexdigest()[:10]
+
+
+def pretrained_name(lf: LevelFile) -> str:
+    """File name of a chapter's pre-trained agent: chapter, pre-training levels,
+    steps, seed (the chapter's [agent] seed) and the learner's code version."""
     key = levels_hash(compile_set(lf, "pretrain"))
-    steps = lf.agent.pretrain_steps
     cid = lf.chapter.id if lf.chapter else "levels"
-    return data_dir() / "cache" / f"{cid}-pretrained-{key}-{steps}-seed{seed}.npz"
+    return (f"{cid}-pretrained-{key}-{lf.agent.pretrain_steps}-seed{lf.agent.seed}"
+            f"-{learner_version()}.npz")
 
 
-def pretrained_agent(lf: LevelFile, seed: int, progress=None, cancel=None):
-    """The chapter's pre-trained agent for this seed: trained once on the
-    [[pretrain]] set and cached in the user's data folder (a damaged cache file is
-    simply trained again)."""
-    path = pretrain_cache_path(lf, seed)
-    if path.exists():
-        try:
-            return load_agent(path)
-        except AgentFileError:
-            path.unlink(missing_ok=True)
-    result = train_file(lf, "pretrain", seed=seed, steps=lf.agent.pretrain_steps,
-                        progress=progress, cancel=cancel)
+def shipped_pretrained_path(lf: LevelFile) -> Path:
+    return SHIPPED_DIR / pretrained_name(lf)
+
+
+def train_pretrained(lf: LevelFile, progress=None, cancel=None):
+    """Pre-train on the chapter's [[pretrain]] set with the chapter's seed."""
+    return train_file(lf, "pretrain", seed=lf.agent.seed, steps=lf.agent.pretrain_steps,
+                      progress=progress, cancel=cancel)
+
+
+def pretrained_agent(lf: LevelFile, progress=None, cancel=None):
+    """The chapter's pre-trained agent, the same for every player and seed (the
+    player's safety training is what varies): the copy shipped with the chapter
+    (`python main.py pretrain CHAPTER` makes it), else one trained once and cached
+    in the user's data folder. A damaged or stale file is trained again."""
+    name = pretrained_name(lf)
+    for path in (SHIPPED_DIR / name, data_dir() / "cache" / name):
+        if path.exists():
+            try:
+                return load_agent(path)
+            except AgentFileError:
+                if path.parent != SHIPPED_DIR:
+                    path.unlink(missing_ok=True)
+    result = train_pretrained(lf, progress, cancel)
     if not result.cancelled:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        save_agent(result.agent, path)
+        save_agent(result.agent, data_dir() / "cache" / name)
     return result.agent
 
 
@@ -97,7 +125,7 @@ def run_chapter(chapter: LevelFile, design: LevelFile | None = None, seed: int =
     init = None
     if lf.pretrain:
         t0 = time.perf_counter()
-        init = pretrained_agent(lf, seed, _phase(progress, "pretrain"), cancel)
+        init = pretrained_agent(lf, _phase(progress, "pretrain"), cancel)
         seconds["pretrain"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     result = train_file(lf, "train", seed=seed, steps=steps, init=init,

@@ -33,3 +33,19 @@ def test_reference_solution_passes(entry):
     path = solution_path(load(entry.path))
     cal = calibrate(entry.path, path, seeds=SEEDS, episodes=100)
     assert cal.passed_seeds >= NEEDED, (cal.labels, cal.to_json())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("entry", [e for e in CHAPTERS if load(e.path).pretrain], ids=lambda e: e.id)
+def test_shipped_pretrained_agent_is_what_training_makes(entry):
+    """The pre-trained agent shipped with a chapter is current (made by this code) and
+    is exactly what `python main.py pretrain` trains: nothing hand-made, nothing stale."""
+    import numpy as np
+    from agents.files import load_agent
+    from game.session import shipped_pretrained_path, train_pretrained
+    lf = load(entry.path)
+    path = shipped_pretrained_path(lf)
+    assert path.exists(), f"run: python main.py pretrain {entry.number}"
+    shipped = load_agent(path)
+    fresh = train_pretrained(lf).agent
+    assert np.array_equal(shipped.params, fresh.params)

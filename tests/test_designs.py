@@ -150,3 +150,21 @@ def test_atomic_save_leaves_no_temp_files(chapter, tmp_path):
     for i in range(3):
         save_design(path, design_toml(chapter, starter_maps(chapter), steps=50_000 + i))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.toml"]
+
+
+def test_spawn_markers_follow_the_palette():
+    lf = loads(CHAPTER.replace('b = { object = "coin", color = "blue" }',
+                               'b = { object = "coin", color = "blue" }\nO2 = { spawn = "camera" }'
+                               .replace("O2", "5")), "c.toml")
+    symbols = {p.symbol for p in palette_items(lf)}
+    assert "1" in symbols and "5" not in symbols  # cameras are not in the palette
+
+
+def test_level_reward_needs_permission(chapter, tmp_path):
+    text = design_toml(chapter, starter_maps(chapter)).replace(
+        'name = "start"', 'name = "start"\nreward = { coin = 100 }')
+    path = tmp_path / "d.toml"
+    save_design(path, text)
+    with pytest.raises(LevelFormatError) as info:
+        load_design(path, chapter)
+    assert "sets its own reward" in str(info.value)

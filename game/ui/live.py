@@ -95,7 +95,7 @@ class TrainingWork:
             init = None
             if self.lf.pretrain:
                 from game.session import pretrained_agent
-                init = pretrained_agent(self.lf, self.seed, self._report("pretrain"), self._cancel)
+                init = pretrained_agent(self.lf, self._report("pretrain"), self._cancel)
             self.result = train_file(self.lf, "train", seed=self.seed, steps=self.steps, init=init,
                                      progress=self._report("train"), cancel=self._cancel)
             self.live_agent = self.result.agent
