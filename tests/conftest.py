@@ -15,3 +15,6 @@ os.environ["MESA_LAB_HOME"] = tempfile.mkdtemp(prefix="mesa-lab-test-")
 
 # tests import their small kits (gamekit, worldkit, ...) by name
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+# the game window fixture, shared by the UI tests
+from tests.test_ui_kit import app  # noqa: E402,F401

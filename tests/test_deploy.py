@@ -4,7 +4,7 @@ policy maps."""
 import numpy as np
 import pytest
 
-from game.deploy import (DeployReport, LevelReport, compute_gaps, condition_met, deploy,
+from game.deploy import (condition_met, deploy,
                          policy_map, rollout, sample_actions, variants)
 from gamekit import FixedAgent, always_right, uniform_agent
 from levels import world

@@ -9,7 +9,7 @@ import pytest
 from levels import world
 from levels.compiled import KIND_SHIFT, COLOR_SHIFT, AGENT_SHIFT
 from levels.model import Obj, Rules
-from tests.worldkit import Pair, make_level, obj
+from tests.worldkit import Pair, make_level
 
 U, D, L, R = range(4)
 E = world.EVENT_BIT

@@ -6,11 +6,9 @@ import numpy as np
 import pytest
 
 from agents.agent import RandomAgent, TabularAgent
-from agents.tabular import TabularConfig, taken_index, train_tabular
+from agents.tabular import taken_index, train_tabular
 from levels import world
-from levels.compiled import compile_levels
-from levels.model import Rules
-from tests.agentkit import COIN, compiled, deploy, level
+from tests.agentkit import compiled, deploy, level
 
 ROOM = ["#######", "#@....#", "#.##..#", "#....c#", "#######"]
 

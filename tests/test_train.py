@@ -8,20 +8,16 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from agents.ppo import PPOConfig
 from agents.train import CURVE_COLUMNS, Progress, TrainingJob, file_success, train, train_file
 from game.cli import main
 from levels import world
-from levels.compiled import event_mask
 from levels.format import load, loads
-from tests import agentkit
 from tests.agentkit import REFERENCE, compiled, level
 
 ROOT = Path(__file__).resolve().parent.parent

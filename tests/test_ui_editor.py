@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pygame
 
-from tests.test_ui_kit import app, floor_cell, make_app, scene_name, shot, tool_index  # noqa: F401
+from tests.test_ui_kit import floor_cell, make_app, scene_name, shot, tool_index
 
 CTRL = pygame.KMOD_CTRL
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pygame
 
-from tests.test_ui_kit import app, make_app, scene_name, shot  # noqa: F401
+from tests.test_ui_kit import make_app, scene_name, shot
 
 BROKEN = 'format = 1\n[[train]]\nname = "x"\nmap = """\n#####\n#@.x#\n#####\n"""\n'
 

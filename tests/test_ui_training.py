@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pygame
 
-from tests.test_ui_kit import app, scene_name, shot  # noqa: F401
+from tests.test_ui_kit import scene_name
 
 
 def test_cancel_training(app, tmp_path):
