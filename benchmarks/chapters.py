@@ -59,9 +59,9 @@ def main() -> int:
         return 0
     print(f"{'chapter':<28} {'steps':>8} {'train s':>8} {'deploy s':>9} {'control s':>10}")
     for r in rows:
+        control = f"{r['control_seconds_median']:.2f}" if "control_seconds_median" in r else "-"
         print(f"{str(r['number']) + ' ' + r['chapter']:<28} {r['train_steps']:>8} "
-              f"{r['train_seconds_median']:>8.2f} {r['deploy_seconds_median']:>9.2f} "
-              f"{r.get('control_seconds_median', float('nan')):>10.2f}")
+              f"{r['train_seconds_median']:>8.2f} {r['deploy_seconds_median']:>9.2f} {control:>10}")
     print(f"(median over {args.seeds} seeds each, after compile; deployment: 100 sampled "
           f"episodes per level, with counterfactual variants and the random baseline)")
     return 0
