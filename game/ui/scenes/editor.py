@@ -260,7 +260,8 @@ class EditorScene(Scene):
 
     @staticmethod
     def _short(label: str) -> str:
-        return label.replace("spawn: ", "random ").replace(", zone", " + zone")
+        return (label.replace("spawn: the agent's start", "random agent start")
+                .replace("spawn: ", "random ").replace(", zone", " + zone"))
 
     # --- actions -------------------------------------------------------------------------
     def set_tool(self, i: int) -> None:
