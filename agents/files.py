@@ -18,8 +18,6 @@ AgentFileError with a message that says what is wrong.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -28,6 +26,7 @@ import numpy as np
 from agents.agent import Agent, PPOAgent, RandomAgent, TabularAgent
 from agents.ppo import PPOConfig, param_names, param_shapes
 from levels import world
+from levels.atomic import atomic_open
 from levels.compiled import ObsSpec
 
 FORMAT_VERSION = 1
@@ -70,20 +69,8 @@ def save_agent(agent: Agent, path) -> Path:
         arrays["q"] = agent.q
     meta = json.dumps(agent_metadata(agent), sort_keys=True, allow_nan=False)
     arrays["meta"] = np.frombuffer(meta.encode("utf-8"), np.uint8)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    with atomic_open(path, "wb") as f:
+        np.savez(f, **arrays)
     return path
 
 

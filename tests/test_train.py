@@ -199,8 +199,8 @@ def test_train_command_bad_file(tmp_path, capsys):
     bad = tmp_path / "bad.toml"
     bad.write_text('format = 1\n[[train]]\nname = "a"\nmap = """\n#@x#\n"""\n')
     assert main(["train", str(bad)]) == 1
-    out = capsys.readouterr().out
-    assert out.startswith(f"{bad}:5:3: unknown symbol 'x'") and "Traceback" not in out
+    err = capsys.readouterr().err  # problems go to stderr, as for every command but check
+    assert err.startswith(f"{bad}:5:3: unknown symbol 'x'") and "Traceback" not in err
 
 
 def test_train_command_pretrain_set_missing(tmp_path, capsys):

@@ -10,10 +10,9 @@ import sys
 
 import numpy as np
 
+from game.commands.common import guarded, load_level_file
 from levels import kernels, world
 from levels.compiled import compile_levels, new_state, obs_spec
-from levels.errors import LevelFormatError
-from levels.format import load
 
 KIND_LETTER = {"coin": "c", "key": "k", "chest": "h", "gem": "g", "camera": "O",
                "calendar": "T", "sensor": "s"}
@@ -70,16 +69,9 @@ def draw_view(codes, view: int) -> str:
     return "\n".join(rows) + f"\n    globals: {flags}"
 
 
+@guarded
 def run(args) -> int:
-    try:
-        lf = load(args.path)
-    except LevelFormatError as exc:
-        for p in exc.problems:
-            print(p, file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"{args.path}: cannot read: {exc.strerror or exc}", file=sys.stderr)
-        return 1
+    lf = load_level_file(args.path)
     names = [lv.name for lv in lf.all_levels()]
     if args.level not in names:
         print(f"{args.path}: no level named {args.level!r}; levels: "

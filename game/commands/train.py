@@ -12,7 +12,7 @@ import argparse
 import json
 import sys
 
-from levels.errors import LevelFormatError
+from game.commands.common import guarded, load_level_file
 
 
 def add_parser(p: argparse.ArgumentParser) -> None:
@@ -26,17 +26,9 @@ def add_parser(p: argparse.ArgumentParser) -> None:
                    help="which levels to train on (default: train)")
 
 
+@guarded
 def run(args) -> int:
-    from levels.format import load
-    try:
-        lf = load(args.path)
-    except LevelFormatError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stdout)
-        return 1
-    except OSError as exc:
-        print(f"{args.path}:0:0: cannot read the file: {exc.strerror or exc}")
-        return 1
+    lf = load_level_file(args.path)
     if args.steps is not None and args.steps <= 0:
         print("--steps must be a positive whole number", file=sys.stderr)
         return 2
