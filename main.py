@@ -8,6 +8,7 @@ import sys
 # learner is single-threaded per training run by design.
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # no import banner in the terminal
 
 from game.cli import main  # noqa: E402
 
