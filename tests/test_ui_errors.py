@@ -50,7 +50,7 @@ def test_open_a_good_file_in_the_sandbox(app, tmp_path):
 
 
 def test_play_command_with_a_broken_file(tmp_path):
-    from game.commands.play import open_in_sandbox
+    from game.ui.launch import open_in_sandbox
     bad = tmp_path / "broken.toml"
     bad.write_text(BROKEN)
     a = make_app(tmp_path / "home")

@@ -1,4 +1,5 @@
-"""The game window (`python main.py` with no subcommand)."""
+"""The game window (`python main.py` with no subcommand). pygame itself is only
+imported under game/ui (game/ui/launch.py)."""
 
 from __future__ import annotations
 
@@ -19,25 +20,15 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def open_window(start=None, size=(1280, 800)) -> int:
-    """Open the window (optionally on a given first scene factory) and run it."""
-    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+def open_window(start=None) -> int:
+    """Open the window (optionally handing the app to `start` first) and run it."""
     try:
-        import pygame
-        from game.ui.app import App
+        from game.ui.launch import open_window as launch
     except ImportError as exc:
         print(f"Mesa Lab: the game window needs pygame-ce ({exc}); the headless commands "
               "still work: python main.py --help", file=sys.stderr)
         return 1
-    try:
-        app = App(size, warmup=True)
-    except pygame.error as exc:
-        print(f"Mesa Lab: the game window could not open ({exc}). The headless commands "
-              "still work: python main.py --help", file=sys.stderr)
-        return 1
-    if start is not None:
-        start(app)
-    return app.run()
+    return launch(start)
 
 
 def run(args) -> int:
