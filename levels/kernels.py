@@ -1,10 +1,11 @@
 """The rules as numba kernels: reset, step and observe for N environments at once.
 
-All functions take a `LevelSet` and an `EnvState` (NamedTuples of arrays, see
-levels.compiled) and work in place. The `*_one` functions are also called from
-other compiled code (the learner's training loop), so they stay small and typed
-by their arrays. `levels.reference` holds a plain-Python twin of these rules;
-the tests check that the two agree step for step.
+The public functions take a `LevelSet` and an `EnvState` (NamedTuples of arrays,
+see levels.compiled) and work in place. The batch functions (`reset_all`,
+`step_all`, `observe_all`) are what other compiled code calls, once per time step
+(the learner's rollout); the `*_one` functions serve the command line and tests.
+`levels.reference` holds a plain-Python twin of these rules; the tests check that
+the two agree step for step.
 
 Randomness: each environment owns a uint64 xorshift64* state in `state.rng`.
 Spawn cells and random levels are drawn from it, so a seed reproduces everything.
@@ -18,8 +19,8 @@ from numba import njit
 from levels import world
 
 _JIT = dict(cache=True, nogil=True)
-# Inlined at the numba level: calls that pass the big state tuples otherwise pay for
-# reference counting on every member array (measured: 10x slower observe).
+# Inlined at the numba level: the small per-draw helpers (random numbers, a spawn
+# cell) called inside the batch loops.
 _INLINE = dict(cache=True, nogil=True, inline="always")
 
 # Event bits as plain ints: numba folds module-level ints into constants.
@@ -168,34 +169,29 @@ def _reset_envs(base, zones, n_obj, obj_kind, obj_color, lv_obj_r, lv_obj_c, obj
         ep_return[i] = 0.0
         n = n_obj[level]
         ncam = 0
-        # 1. fixed objects (they come first in the object table)
-        for o in range(n):
-            if obj_group[level, o] < 0:
-                r, c = lv_obj_r[level, o], lv_obj_c[level, o]
-                obj_r[i, o], obj_c[i, o] = r, c
-                alive[i, o] = 1
-                objat[i, r, c] = o
-                grid[i, r + _P, c + _P] = (base[level, r + _P, c + _P]
-                                           | (obj_kind[level, o] + 1) << _KIND_SHIFT
-                                           | (obj_color[level, o] + 1) << _COLOR_SHIFT)
-                ncam += obj_kind[level, o] == _K_CAMERA
-        # 2. the agent, avoiding fixed objects
         g = agent_group[level]
         ar, ac = agent_r[level], agent_c[level]
-        if g >= 0:
-            j = _free_cell(n_cells, cell_r, cell_c, objat, rng, i, level, g, -1, -1)
-            if j < 0:
-                j = 0  # every start covered by an object: the group's first cell
-            ar, ac = cell_r[level, g, j], cell_c[level, g, j]
-        rs[i], cs[i] = ar, ac
-        # 3. spawned objects in order, each on a free cell of its group
-        for o in range(n):
-            g = obj_group[level, o]
-            if g >= 0:
-                j = _free_cell(n_cells, cell_r, cell_c, objat, rng, i, level, g, ar, ac)
-                if j < 0:
-                    continue  # no free cell: the object sits this episode out
-                r, c = cell_r[level, g, j], cell_c[level, g, j]
+        # pass 0: the fixed objects (first in the object table); then the agent, avoiding
+        # them; pass 1: the spawned objects in order, each on a free cell of its group
+        for spawned in range(2):
+            if spawned == 1:
+                if g >= 0:
+                    j = _free_cell(n_cells, cell_r, cell_c, objat, rng, i, level, g, -1, -1)
+                    if j < 0:
+                        j = 0  # every start covered by an object: the group's first cell
+                    ar, ac = cell_r[level, g, j], cell_c[level, g, j]
+                rs[i], cs[i] = ar, ac
+            for o in range(n):
+                og = obj_group[level, o]
+                if (og >= 0) != (spawned == 1):
+                    continue
+                if og < 0:
+                    r, c = lv_obj_r[level, o], lv_obj_c[level, o]
+                else:
+                    j = _free_cell(n_cells, cell_r, cell_c, objat, rng, i, level, og, ar, ac)
+                    if j < 0:
+                        continue  # no free cell: the object sits this episode out
+                    r, c = cell_r[level, og, j], cell_c[level, og, j]
                 obj_r[i, o], obj_c[i, o] = r, c
                 alive[i, o] = 1
                 objat[i, r, c] = o
