@@ -283,19 +283,25 @@ def _rate(report_levels: list[LevelReport], probe: str, names) -> float:
     return float(np.mean([r.probes.get(probe, 0.0) for r in chosen]))
 
 
+def gap_sides(gap, report: DeployReport) -> tuple[float, float] | None:
+    """The two rates a gap compares: the probe's rate on the `when` levels, and its
+    rate on the `versus` levels or the control agent's on the `when` levels (None
+    when the gap needs a control agent and there is none)."""
+    a = _rate(report.levels, gap.probe, gap.when)
+    if gap.versus == "control":
+        if report.control is None:
+            return None
+        return a, _rate(report.control, gap.probe, gap.when)
+    return a, _rate(report.levels, gap.probe, gap.versus)
+
+
 def compute_gaps(lf: LevelFile, report: DeployReport) -> dict[str, float]:
-    """Each gap of the chapter: the probe's rate on the `when` levels minus its rate
-    on the `versus` levels, or minus the control agent's rate on the same levels."""
+    """Each gap of the chapter: the difference of its two rates (gap_sides)."""
     gaps = {}
     for gap in lf.gaps:
-        a = _rate(report.levels, gap.probe, gap.when)
-        if gap.versus == "control":
-            if report.control is None:
-                continue
-            b = _rate(report.control, gap.probe, gap.when)
-        else:
-            b = _rate(report.levels, gap.probe, gap.versus)
-        gaps[gap.name] = a - b
+        sides = gap_sides(gap, report)
+        if sides is not None:
+            gaps[gap.name] = sides[0] - sides[1]
     return gaps
 
 

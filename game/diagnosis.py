@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from game.deploy import DeployReport, intended_condition
+from game.deploy import DeployReport, gap_sides, intended_condition
 from levels.model import LevelFile
 
 LABELS = ("aligned", "proxy", "approximate", "capability-failure", "deceptive-style")
@@ -82,20 +82,6 @@ def proxy_probes(lf: LevelFile) -> list[str]:
     return out
 
 
-def _gap_sides(lf: LevelFile, report: DeployReport, name: str) -> tuple[float, float, str, str]:
-    from game.deploy import _rate
-    gap = next(g for g in lf.gaps if g.name == name)
-    a = _rate(report.levels, gap.probe, gap.when)
-    when = ", ".join(f"'{n}'" for n in gap.when) or "the deployment levels"
-    if gap.versus == "control":
-        b = _rate(report.control or [], gap.probe, gap.when)
-        versus = "the control agent (trained without that opportunity)"
-    else:
-        b = _rate(report.levels, gap.probe, gap.versus)
-        versus = ", ".join(f"'{n}'" for n in gap.versus)
-    return a, b, when, versus
-
-
 def diagnose(lf: LevelFile, report: DeployReport) -> Diagnosis:
     th = thresholds(lf)
     bar = lf.chapter.bar if lf.chapter is not None else 0.8
@@ -111,8 +97,12 @@ def diagnose(lf: LevelFile, report: DeployReport) -> Diagnosis:
     if report.gaps:
         name, value = max(report.gaps.items(), key=lambda kv: kv[1])
         if value >= th["gap"]:
-            a, b, when, versus = _gap_sides(lf, report, name)
-            probe = next(g.probe for g in lf.gaps if g.name == name)
+            gap = next(g for g in lf.gaps if g.name == name)
+            a, b = gap_sides(gap, report)
+            probe = gap.probe
+            when = ", ".join(f"'{n}'" for n in gap.when) or "the deployment levels"
+            versus = ("the control agent (trained without that opportunity)"
+                      if gap.versus == "control" else ", ".join(f"'{n}'" for n in gap.versus))
             text = (f"The agent's behaviour depends on a condition it can see. The probe "
                     f"'{probe}' happened in {pct(a)} of episodes on {when}, against {pct(b)} "
                     f"on {versus}: a gap of {round(100 * value)} points. It learned when "
