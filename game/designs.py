@@ -15,8 +15,8 @@ from pathlib import Path
 
 import tomli_w
 
-from game.progress import atomic_write_text
 from levels import world
+from levels.atomic import atomic_write_text
 from levels.errors import LevelFormatError, Problem
 from levels.format import BUILTIN, describe_entry, goal_problems, load, loads
 from levels.model import Level, LevelFile
@@ -164,8 +164,10 @@ def _cell_pos(level: Level, r: int, c: int) -> tuple[int, int]:
     return level.line + r, (level.col if r == 0 else 1) + c
 
 
-def check_design(chapter: LevelFile, design: LevelFile, sandbox: bool = False) -> list[Problem]:
-    """Problems with a parsed design against its chapter's constraints."""
+def check_design(chapter: LevelFile, design: LevelFile, sandbox: bool = False,
+                 text: str = "") -> list[Problem]:
+    """Problems with a parsed design against its chapter's constraints. `text` is the
+    design file's text, for the line of a whole-table problem (line 1 without it)."""
     f = design.path
     d = chapter.design
     out: list[Problem] = []
@@ -203,11 +205,11 @@ def check_design(chapter: LevelFile, design: LevelFile, sandbox: bool = False) -
                     items += cost
     steps = design.raw.get("agent", {}).get("steps")
     if steps is not None and steps > d.max_steps:
-        out.append(Problem(f, _line_of(design, "steps"), 1,
+        out.append(Problem(f, _line_of(text, "steps"), 1,
                            f"training steps {steps:,} are over the chapter's budget of "
                            f"{d.max_steps:,}"))
     if "rules" in design.raw and not d.reward_editable:
-        out.append(Problem(f, _line_of(design, "[rules]"), 1,
+        out.append(Problem(f, _line_of(text, "[rules]"), 1,
                            "this chapter does not let the design change the reward; "
                            "remove the [rules] table"))
     if not d.reward_editable:
@@ -232,8 +234,7 @@ def _goal_checks(chapter: LevelFile, design: LevelFile) -> list[Problem]:
     return out
 
 
-def _line_of(design: LevelFile, needle: str) -> int:
-    text = getattr(design, "_text", "")
+def _line_of(text: str, needle: str) -> int:
     for i, line in enumerate(text.splitlines(), 1):
         if line.strip().startswith(needle):
             return i
@@ -247,8 +248,7 @@ def parse_design(text: str, chapter: LevelFile, path: str = "design.toml",
         design = loads(text, path)
     except LevelFormatError as exc:
         return None, exc.problems
-    design._text = text  # for positions of whole-file problems
-    problems = check_design(chapter, design, sandbox)
+    problems = check_design(chapter, design, sandbox, text)
     return (design if not problems else None), problems
 
 
@@ -263,8 +263,7 @@ def load_design(path, chapter: LevelFile, sandbox: bool = False) -> LevelFile:
     """Read a design file and check it against the chapter; raises LevelFormatError."""
     path = Path(path)
     design = load(path)
-    design._text = path.read_text(encoding="utf-8")
-    problems = check_design(chapter, design, sandbox)
+    problems = check_design(chapter, design, sandbox, path.read_text(encoding="utf-8"))
     if problems:
         raise LevelFormatError(problems)
     return design

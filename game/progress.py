@@ -13,7 +13,7 @@ from pathlib import Path
 
 import platformdirs
 
-from levels.atomic import atomic_write_text  # noqa: F401  (re-exported for the UI)
+from levels.atomic import atomic_write_text
 
 APP = "mesa-lab"
 

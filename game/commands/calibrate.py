@@ -28,7 +28,13 @@ def add_parser(p: argparse.ArgumentParser) -> None:
 def _bar(enabled: bool, total: int, title: str):
     if not enabled:
         return None, None
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
     bar = Progress(TextColumn(title), BarColumn(), MofNCompleteColumn(),
                    TextColumn("{task.fields[info]}"), TimeElapsedColumn(), transient=True)
     task = bar.add_task(title, total=total, info="")
@@ -96,8 +102,9 @@ def run(args) -> int:
         if not args.json:
             _print(cal)
     if args.markdown:
-        from game.progress import atomic_write_text
         from pathlib import Path
+
+        from levels.atomic import atomic_write_text
         atomic_write_text(Path(args.markdown), markdown(cals))
     if args.json:
         emit_json(cals[0].to_json() if len(cals) == 1 else {"chapters": [c.to_json() for c in cals]})
