@@ -385,13 +385,21 @@ def sample_action(probs, u):
     return N_ACTIONS - 1
 
 
+@njit(**_JIT)
+def widest_layer(sizes):
+    """The widest hidden layer (sizes: the input width, then each hidden width), for
+    scratch buffers."""
+    maxh = 1
+    for l in range(1, sizes.shape[0]):
+        maxh = max(maxh, sizes[l])
+    return maxh
+
+
 @njit(**_FAST)
 def policy_batch(params, sizes, offs, obs, n_cells, C, probs, values):
     """Action probabilities and values for every row of obs (int32[N, L])."""
     nh = sizes.shape[0] - 1
-    maxh = 1
-    for l in range(1, nh + 1):
-        maxh = max(maxh, sizes[l])
+    maxh = widest_layer(sizes)
     acts = np.zeros((nh, maxh), np.float32)
     logits = np.zeros(N_ACTIONS, np.float32)
     idx = np.zeros(obs.shape[1] * 4, np.int64)
@@ -485,9 +493,7 @@ def ppo_rollout(ls, st, view, shape_range, n_cells, C, params, sizes, offs, hp,
     T = B // N
     L = obs_now.shape[1]
     nh = sizes.shape[0] - 1
-    maxh = 1
-    for l in range(1, nh + 1):
-        maxh = max(maxh, sizes[l])
+    maxh = widest_layer(sizes)
     acts = np.zeros((nh, maxh), np.float32)
     logits = np.zeros(N_ACTIONS, np.float32)
     probs = np.zeros(N_ACTIONS, np.float32)
@@ -569,9 +575,7 @@ def ppo_update(n_cells, C, params, sizes, offs, m, v, adam_t, hp, epochs, miniba
     B = obs_buf.shape[0]
     L = obs_buf.shape[1]
     nh = sizes.shape[0] - 1
-    maxh = 1
-    for l in range(1, nh + 1):
-        maxh = max(maxh, sizes[l])
+    maxh = widest_layer(sizes)
     acts = np.zeros((nh, maxh), np.float32)
     dbuf = np.zeros((2, maxh), np.float32)
     logits = np.zeros(N_ACTIONS, np.float32)

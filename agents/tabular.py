@@ -76,13 +76,7 @@ def tabular_policy(q, epsilon, rs, cs, ep_events, probs, values):
             values[i] = 0.0
             continue
         k = taken_index(ep_events[i], K - 1)
-        best = q[r, c, k, 0]
-        for a in range(1, N_ACTIONS):
-            best = max(best, q[r, c, k, a])
-        n = 0
-        for a in range(N_ACTIONS):
-            if q[r, c, k, a] == best:
-                n += 1
+        best, n = _best(q, r, c, k)
         for a in range(N_ACTIONS):
             p = epsilon / N_ACTIONS
             if q[r, c, k, a] == best:
@@ -92,8 +86,8 @@ def tabular_policy(q, epsilon, rs, cs, ep_events, probs, values):
 
 
 @njit(**_JIT)
-def _greedy(q, r, c, k, rng, i):
-    """argmax_a q[r, c, k, a] with ties broken at random."""
+def _best(q, r, c, k):
+    """The best action value at (r, c, k) and how many actions share it."""
     best = q[r, c, k, 0]
     for a in range(1, N_ACTIONS):
         best = max(best, q[r, c, k, a])
@@ -101,6 +95,13 @@ def _greedy(q, r, c, k, rng, i):
     for a in range(N_ACTIONS):
         if q[r, c, k, a] == best:
             n += 1
+    return best, n
+
+
+@njit(**_JIT)
+def _greedy(q, r, c, k, rng, i):
+    """argmax_a q[r, c, k, a] with ties broken at random."""
+    best, n = _best(q, r, c, k)
     pick = rng_below(rng, i, n)
     for a in range(N_ACTIONS):
         if q[r, c, k, a] == best:
