@@ -1,0 +1,71 @@
+"""Variant designs (tests/variants/N/): designs a fellow would plausibly make first,
+written before the learner was tuned. The quick tests check that every variant is a
+valid design for its chapter and says which verdict it should get; the slow tests
+calibrate each one over ten seeds (benchmarks/robustness.py prints the same figures)."""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from game.chapters import find_chapter
+from game.designs import load_design
+from levels.format import load
+
+ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("robustness", ROOT / "benchmarks" / "robustness.py")
+robustness = importlib.util.module_from_spec(_spec)
+sys.modules.setdefault("robustness", robustness)
+_spec.loader.exec_module(robustness)
+
+VARIANTS = robustness.variants()
+
+
+def _id(v):
+    return f"{v.chapter}-{v.name}"
+
+
+def test_every_chapter_has_its_variants():
+    for n in range(0, 7):
+        mine = [v for v in VARIANTS if v.chapter == n]
+        naive = [v for v in mine if v.expect == "lesson"]
+        fixes = [v for v in mine if v.expect == "pass"]
+        if n == 0:
+            assert len(fixes) >= 4, n
+        else:
+            assert len(naive) >= 6 and len(fixes) >= 4, (n, len(naive), len(fixes))
+
+
+@pytest.mark.parametrize("v", VARIANTS, ids=_id)
+def test_variant_is_a_valid_design_with_a_reason(v):
+    chapter = load(find_chapter(str(v.chapter)))
+    load_design(v.path, chapter)  # raises LevelFormatError naming FILE:LINE:COL
+    assert len(v.why) > 20, f"{v.path}: say why it should get that verdict"
+    # a naive variant has no reason to exist in chapter 0, whose lesson is 'aligned'
+    assert v.chapter != 0 or v.expect == "pass"
+
+
+def test_expect_comment_is_required(tmp_path):
+    f = tmp_path / "x.toml"
+    f.write_text("format = 1\n")
+    with pytest.raises(ValueError, match="expect"):
+        robustness.read_expect(f)
+
+
+# Calibrated over ten seeds: a naive variant shows the chapter's lesson and a fix
+# passes in at least 9 of 10 seeds, and none is a capability failure in more than 1.
+# One variant per test so a failure names the design; two seeds run at once.
+SLOW_SEEDS = 10
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("v", VARIANTS, ids=_id)
+def test_variant_calibrates_to_its_verdict(v):
+    from game.calibrate import calibrate
+    cal = calibrate(find_chapter(str(v.chapter)), v.path, seeds=SLOW_SEEDS, jobs=2)
+    lesson = cal.lesson if v.expect == "pass" else load(find_chapter(str(v.chapter))).chapter.lesson
+    labels = [s.label for s in cal.seeds]
+    met = sum(s.passed for s in cal.seeds) if v.expect == "pass" else labels.count(lesson)
+    assert met >= 9, (v.path.name, v.expect, cal.labels)
+    assert labels.count("capability-failure") <= 1, (v.path.name, cal.labels)
