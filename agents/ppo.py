@@ -62,13 +62,18 @@ class PPOConfig:
     gamma: float = 0.95        # discount: episodes are short, a shorter horizon learns faster
     gae_lambda: float = 0.9    # GAE bias/variance trade-off
     clip: float = 0.2          # PPO ratio clipping
-    entropy: float = 0.01      # entropy bonus: keeps exploring rooms where the coin is far
+    entropy: float = 0.01      # entropy bonus at the end of a run (see entropy_start)
     value_coef: float = 0.5    # weight of the value loss in the shared-trunk loss
     epochs: int = 4            # passes over each rollout
     minibatches: int = 4       # minibatches per epoch (samples per minibatch = batch / this)
     n_envs: int = 32           # environments stepped in parallel
     n_steps: int = 32          # steps per environment per rollout (batch = n_envs * n_steps)
     max_grad_norm: float = 0.5  # global gradient-norm clipping
+    # Entropy bonus at the start of a run, annealed linearly to `entropy` over the run's
+    # budget (agents/train.py): with 0.01 throughout, the policy went deterministic
+    # within 20-40k steps on designs whose reward is far or behind a fine, often before
+    # it had found the reward once (issue 12; measured in agents/README.md).
+    entropy_start: float = 0.1
 
     @property
     def batch(self) -> int:
@@ -107,7 +112,8 @@ class PPOConfig:
 _RANGES = {
     "lr": (float, 0.0, 1.0, False), "gamma": (float, 0.0, 1.0, True),
     "gae_lambda": (float, 0.0, 1.0, True), "clip": (float, 0.0, 10.0, False),
-    "entropy": (float, 0.0, 10.0, True), "value_coef": (float, 0.0, 100.0, True),
+    "entropy": (float, 0.0, 10.0, True), "entropy_start": (float, 0.0, 10.0, True),
+    "value_coef": (float, 0.0, 100.0, True),
     "max_grad_norm": (float, 0.0, 1e6, False),
     "epochs": (int, 1, 100, True), "minibatches": (int, 1, 4096, True),
     "n_envs": (int, 1, 4096, True), "n_steps": (int, 1, 4096, True),
@@ -470,6 +476,9 @@ HP_LR, HP_GAMMA, HP_LAMBDA, HP_CLIP, HP_ENT, HP_VCOEF, HP_MAXNORM = range(7)
 STATS = ("episodes", "return_sum", "successes", "entropy", "policy_loss", "value_loss",
          "approx_kl", "clip_frac", "grad_norm")
 _N_STATS = len(STATS) + 2  # + the sample and minibatch counts ppo_update adds up
+
+
+HP_ENTROPY = 4  # index of the entropy coefficient in hp_array (annealed by agents.train)
 
 
 def hp_array(cfg: PPOConfig) -> np.ndarray:

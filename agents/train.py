@@ -26,7 +26,7 @@ from typing import Callable
 import numpy as np
 
 from agents.agent import PPOAgent
-from agents.ppo import PPOConfig, PPOLearner
+from agents.ppo import HP_ENTROPY, PPOConfig, PPOLearner
 from levels import world
 from levels.compiled import LevelSet, ObsSpec, compile_set, event_mask, levels_hash, obs_spec
 from levels.model import LevelFile
@@ -113,6 +113,17 @@ class _Window:
         return r / e, s / e
 
 
+def entropy_at(config: PPOConfig, it: int, n_iters: int) -> float:
+    """The entropy coefficient of iteration `it` of `n_iters`: config.entropy_start at
+    the first, annealed linearly to config.entropy at the last. Exploring hard early
+    keeps the policy from collapsing before it has found the reward; settling late
+    keeps the trained agent's behaviour sharp at deployment (issue 12)."""
+    if n_iters <= 1:
+        return float(config.entropy)
+    f = it / (n_iters - 1)
+    return float(config.entropy_start + (config.entropy - config.entropy_start) * f)
+
+
 def train(levels: LevelSet, spec: ObsSpec, config: PPOConfig = PPOConfig(), seed: int = 0,
           steps: int = 200_000, progress: Callable[[Progress], None] | None = None,
           cancel=None, init: PPOAgent | None = None,
@@ -164,10 +175,11 @@ def train(levels: LevelSet, spec: ObsSpec, config: PPOConfig = PPOConfig(), seed
             last["report"] = now
         return False
 
-    for _ in range(n_iters):
+    for it in range(n_iters):
         if _cancelled(cancel):
             cancelled = True
             break
+        learner.hp[HP_ENTROPY] = entropy_at(config, it, n_iters)
         s = learner.iterate(between)
         window.add(s["episodes"], s["return_sum"], s["successes"])
         mean_return, succ = window.figures()

@@ -240,9 +240,8 @@ def main(argv=None) -> int:
         print("no variants found", file=sys.stderr)
         return 2
 
-    def progress(v, r):
-        if not args.json:
-            print(f"  ch{v.chapter} {v.name}: {dict(Counter(r['labels']))}", file=sys.stderr, flush=True)
+    def progress(v, r):  # on stderr, so --json output stays one object
+        print(f"  ch{v.chapter} {v.name}: {dict(Counter(r['labels']))}", file=sys.stderr, flush=True)
     out = run(vs, args.seeds, args.start, args.episodes, args.jobs, progress)
     if args.markdown:
         from levels.atomic import atomic_write_text

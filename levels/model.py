@@ -97,7 +97,7 @@ class AgentSettings:
 # for each (a test keeps the two in step).
 HYPERPARAMETERS = (
     "hidden", "lr", "gamma", "gae_lambda", "clip", "entropy", "value_coef",
-    "epochs", "minibatches", "n_envs", "n_steps", "max_grad_norm",
+    "epochs", "minibatches", "n_envs", "n_steps", "max_grad_norm", "entropy_start",
 )
 
 
