@@ -18,7 +18,9 @@ import tomli_w
 from levels import world
 from levels.atomic import atomic_write_text
 from levels.errors import LevelFormatError, Problem
-from levels.format import BUILTIN, describe_entry, goal_problems, load, loads
+from levels.load import load, loads
+from levels.reach import goal_problems
+from levels.symbols import BUILTIN, describe_entry
 from levels.model import Level, LevelFile
 
 # Symbols any design may use: the room's bones and the agent's start.

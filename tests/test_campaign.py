@@ -10,7 +10,7 @@ from game.calibrate import solution_path
 from game.chapters import campaign, find_chapter
 from game.designs import load_design
 from game.diagnosis import LABELS
-from levels.format import load
+from levels.load import load
 
 CHAPTERS = campaign()
 YEAR = re.compile(r"\b(19|20)\d\d\b")

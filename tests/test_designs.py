@@ -7,7 +7,7 @@ import pytest
 from game.designs import (budget, design_from_maps, design_toml, load_design, merged,
                           palette_items, save_design, starter_maps)
 from levels.errors import LevelFormatError
-from levels.format import loads
+from levels.load import loads
 
 CHAPTER = '''
 format = 1

@@ -7,7 +7,7 @@ from game.deploy import DeployReport, LevelReport, deploy
 from game.diagnosis import LABELS, diagnose
 from game.scoring import score
 from gamekit import FixedAgent, always_right, uniform_agent
-from levels.format import loads
+from levels.load import loads
 
 CHAPTER = '''
 format = 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from levels.errors import LevelFormatError
-from levels.format import load, loads
+from levels.load import load, loads
 
 OK_LEVEL = '[[train]]\nname = "ok"\nmap = """\n#####\n#@.c#\n#####\n"""\n'
 

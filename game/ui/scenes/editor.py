@@ -440,7 +440,7 @@ class EditorScene(Scene):
             r, c = self.hover_cell
             row = self.doc.rows[r]
             ch = row[c] if c < len(row) else " "
-            from levels.format import describe_entry
+            from levels.symbols import describe_entry
             info = f"row {r + 1}, column {c + 1}: " + describe_entry(tiles.entry_for(ch, self.chapter.legend), ch)
             msgs = self.cell_problems.get((self.doc.current, r, c))
             draw_text(surf, info, th.font(15), T.TEXT_DIM, (self.canvas.x + th.px(10), self.canvas.bottom - th.px(4)),
