@@ -9,7 +9,7 @@ import pytest
 from game.calibrate import solution_path
 from game.chapters import campaign, find_chapter
 from game.designs import load_design
-from game.diagnosis import LABELS
+from levels.schema import LABELS
 from levels.load import load
 
 CHAPTERS = campaign()
