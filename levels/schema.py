@@ -324,6 +324,8 @@ DOC_TABLES = {
     "agent": (("agent", "learner"), "full"),
     "design": (("design",), "full"),
     "legend": (("legend",), "meaning"),
+    "labels": ((), "labels"),
+    "palette": ((), "palette"),
 }
 _SECTION_KEYS = {"chapter", "rules", "agent", "design", "legend", "probes", "control"}
 
@@ -337,6 +339,10 @@ def _top_name(name: str) -> str:
 def markdown_table(doc: str) -> str:
     """The Markdown table FORMAT.md shows between `<!-- schema:DOC -->` markers."""
     tables, columns = DOC_TABLES[doc]
+    if columns in ("labels", "palette"):
+        words = LABELS if columns == "labels" else PALETTE
+        intro = "Diagnosis labels: " if columns == "labels" else "Palette names: "
+        return _wrap(intro + ", ".join(f"`{w}`" for w in words) + ".")
     if columns == "what":
         rows = ["| key | what | required |", "|---|---|---|"]
         seen = set()
@@ -358,6 +364,17 @@ def markdown_table(doc: str) -> str:
             dflt = "the learner's" if t == "learner" else k.default_text()
             rows.append(f"| `{k.name}` | {k.type_text()} | {dflt} | {k.help} |")
     return "\n".join(rows)
+
+
+def _wrap(text: str, width: int = 84) -> str:
+    lines, line = [], ""
+    for word in text.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return "\n".join(lines + [line])
 
 
 def render_doc(text: str) -> str:
