@@ -40,7 +40,7 @@ def build_level(chk: Checker, name: str, text: str, p, legend: dict[str, LegendE
         b -= 1
     if a == b:
         chk.at_value(mpath, f"the map of level '{name}' is empty: write its rows between "
-                      f"triple quotes, such as map = \"\"\"\\n#####\\n#@.c#\\n#####\\n\"\"\"")
+                     f"triple quotes, such as map = \"\"\"\\n#####\\n#@.c#\\n#####\\n\"\"\"")
         return None, None
     rows, row_off = lines[a:b], starts[a:b]
 
@@ -54,18 +54,18 @@ def build_level(chk: Checker, name: str, text: str, p, legend: dict[str, LegendE
     height, width = len(rows), len(rows[0])
     if height > world.MAX_SIZE:
         at(world.MAX_SIZE, 0, f"the map of level '{name}' has {height} rows; "
-                    f"at most {world.MAX_SIZE} are allowed")
+           f"at most {world.MAX_SIZE} are allowed")
         ok = False
     if width > world.MAX_SIZE:
         at(0, world.MAX_SIZE, f"the map of level '{name}' is {width} characters "
-                    f"wide; at most {world.MAX_SIZE} are allowed")
+           f"wide; at most {world.MAX_SIZE} are allowed")
         ok = False
     for r, row in enumerate(rows[1:], 1):
         if len(row) != width:
             what = "longer" if len(row) > width else "shorter"
             at(r, min(len(row), width), f"row {r + 1} of the map of level "
-                        f"'{name}' is {len(row)} characters wide, {what} than the first row "
-                        f"({width}): every row must be {width} characters wide")
+               f"'{name}' is {len(row)} characters wide, {what} than the first row "
+               f"({width}): every row must be {width} characters wide")
             ok = False
     symbols = list(BUILTIN) + list(legend)
     n_unknown = 0
@@ -117,39 +117,39 @@ def build_level(chk: Checker, name: str, text: str, p, legend: dict[str, LegendE
         r0, c0 = fixed_agents[0]
         for r, c in fixed_agents[1:]:
             at(r, c, f"level '{name}' has more than one '@' (the agent's start; "
-                        f"the first is at row {r0 + 1}, column {c0 + 1}): keep exactly one, "
-                        f"or use an agent spawn symbol for a random start")
+               f"the first is at row {r0 + 1}, column {c0 + 1}): keep exactly one, "
+               f"or use an agent spawn symbol for a random start")
         ok = False
     if fixed_agents and agent_groups:
         r, c = agent_groups[0].cells[0]
         at(r, c, f"level '{name}' has both an '@' and agent spawn cells "
-                    f"('{agent_groups[0].symbol}'): use one or the other")
+           f"('{agent_groups[0].symbol}'): use one or the other")
         ok = False
     if len(agent_groups) > 1:
         r, c = agent_groups[1].cells[0]
         at(r, c, f"level '{name}' uses two agent spawn symbols "
-                    f"('{agent_groups[0].symbol}' and '{agent_groups[1].symbol}'): there is "
-                    f"one agent, so mark all its possible starts with one symbol")
+           f"('{agent_groups[0].symbol}' and '{agent_groups[1].symbol}'): there is "
+           f"one agent, so mark all its possible starts with one symbol")
         ok = False
     if not fixed_agents and not agent_groups:
         at(0, 0, f"level '{name}' has no agent: put one '@' on the map, or mark "
-                    f"possible starts with an agent spawn symbol (a legend entry such as "
-                    f"A = {{ spawn = \"agent\" }})")
+           f"possible starts with an agent spawn symbol (a legend entry such as "
+           f"A = {{ spawn = \"agent\" }})")
         ok = False
     for s in spawns.values():
         if s.count > len(s.cells):
             r, c = s.cells[0]
             at(r, c, f"spawn symbol '{s.symbol}' places {s.count} "
-                        f"{s.what.kind if s.what else 'agent'}s on distinct cells, but level "
-                        f"'{name}' marks only {len(s.cells)} cell"
-                        f"{'s' if len(s.cells) != 1 else ''} with it: mark at least "
-                        f"{s.count} or lower its count")
+               f"{s.what.kind if s.what else 'agent'}s on distinct cells, but level "
+               f"'{name}' marks only {len(s.cells)} cell"
+               f"{'s' if len(s.cells) != 1 else ''} with it: mark at least "
+               f"{s.count} or lower its count")
             ok = False
     if len(spawns) > world.MAX_SPAWN_GROUPS:
         sym = list(spawns)[world.MAX_SPAWN_GROUPS]
         r, c = spawns[sym].cells[0]
         at(r, c, f"level '{name}' uses {len(spawns)} spawn symbols; at most "
-                    f"{world.MAX_SPAWN_GROUPS} are allowed per level")
+           f"{world.MAX_SPAWN_GROUPS} are allowed per level")
         ok = False
     level = Level(name=name, rows=rows, terrain=terrain, objects=objects,
                   agent=fixed_agents[0] if len(fixed_agents) == 1 else None,
@@ -159,6 +159,7 @@ def build_level(chk: Checker, name: str, text: str, p, legend: dict[str, LegendE
     n = level.n_objects()
     if n > world.MAX_OBJECTS:
         at(0, 0, f"level '{name}' has {n} objects (fixed ones plus spawn "
-                    f"counts); at most {world.MAX_OBJECTS} are allowed")
+           f"counts); at most {world.MAX_OBJECTS} are allowed")
         ok = False
     return (level if ok else None), pos
+

@@ -81,21 +81,16 @@ def goal_problems(level: Level, event: str, required: bool) -> list[tuple[str, o
             if s.what is not None and s.what.kind == kind:
                 cells += [(cell, f"{kind} (spawn cell '{s.symbol}')") for cell in s.cells]
         cells.sort()
-        if not cells:
-            if required:
-                out.append((f"the intended goal '{event}' cannot happen in level '{level.name}': "
-                            f"it has no {kind}", None))
-            return out
-        any_one = False
+        missing, any_one = f"it has no {kind}", False
     elif event in level.zones or event not in world.EVENTS + tuple(world.EVENT_ALIASES):
         cells = [(cell, f"zone '{event}'") for cell in level.zones.get(event, [])]
-        if not cells:
-            if required:
-                out.append((f"the intended goal '{event}' cannot happen in level '{level.name}': "
-                            f"it has no cell of zone '{event}'", None))
-            return out
-        any_one = True
+        missing, any_one = f"it has no cell of zone '{event}'", True
     else:
+        return out
+    if not cells:
+        if required:
+            out.append((f"the intended goal '{event}' cannot happen in level '{level.name}': "
+                        f"{missing}", None))
         return out
     if not starts:
         return out
