@@ -334,3 +334,22 @@ def test_check_accepts_exactly_what_the_learner_accepts(name, value):
         assert "must divide the batch" in str(exc)
         return
     assert getattr(cfg, name) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 6), st.integers(3, 8), st.data())
+def test_map_problems_carry_their_cell(height, width, data):
+    # one unknown symbol anywhere in a map of the second level: the problem names the
+    # level and the cell, and its FILE:LINE:COL is where that cell is written
+    rows = [["."] * width for _ in range(height)]
+    rows[0][0], rows[-1][-1] = "@", "c"
+    r = data.draw(st.integers(0, height - 1))
+    c = data.draw(st.integers(0, width - 1).filter(lambda c: (r, c) not in ((0, 0), (height - 1, width - 1))))
+    rows[r][c] = "x"
+    text = "format = 1\n" + OK_LEVEL + level("second", ["".join(row) for row in rows])
+    problems = problems_of(text)
+    assert len(problems) == 1
+    p = problems[0]
+    assert (p.cell.set_name, p.cell.index, p.cell.level, p.cell.row, p.cell.col) == ("train", 1, "second", r, c)
+    assert text.split("\n")[p.line - 1][p.col - 1] == "x"
+    assert (p.line, p.col) == (text.split("\n").index('map = """', 8) + 2 + r, c + 1)
