@@ -18,6 +18,7 @@ import tomli_w
 from levels import world
 from levels.atomic import atomic_write_text
 from levels.errors import LevelFormatError, MapCell, Problem
+from levels.locate import Locator
 from levels.load import load, loads
 from levels.reach import goal_problems
 from levels.symbols import BUILTIN, describe_entry
@@ -206,13 +207,14 @@ def check_design(chapter: LevelFile, design: LevelFile, sandbox: bool = False,
                                             f"chapter's budget is {d.max_items} objects (a spawn "
                                             f"marker counts once per level) over all levels"))
                     items += cost
+    where = Locator(text)  # positions of whole-table problems (line 1 without the text)
     steps = design.raw.get("agent", {}).get("steps")
     if steps is not None and steps > d.max_steps:
-        out.append(Problem(f, _line_of(text, "steps"), 1,
+        out.append(Problem(f, *where.key(("agent", "steps")),
                            f"training steps {steps:,} are over the chapter's budget of "
                            f"{d.max_steps:,}"))
     if "rules" in design.raw and not d.reward_editable:
-        out.append(Problem(f, _line_of(text, "[rules]"), 1,
+        out.append(Problem(f, *where.key(("rules",)),
                            "this chapter does not let the design change the reward; "
                            "remove the [rules] table"))
     if not d.reward_editable:
@@ -234,13 +236,6 @@ def _goal_checks(chapter: LevelFile, design: LevelFile) -> list[Problem]:
             for message, cell in goal_problems(lv, event, required=True):
                 out.append(_at_cell(design.path, lv, *(cell or (0, 0)), message))
     return out
-
-
-def _line_of(text: str, needle: str) -> int:
-    for i, line in enumerate(text.splitlines(), 1):
-        if line.strip().startswith(needle):
-            return i
-    return 1
 
 
 def parse_design(text: str, chapter: LevelFile, path: str = "design.toml",

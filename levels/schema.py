@@ -362,7 +362,7 @@ def markdown_table(doc: str) -> str:
     for t in tables:
         for k in TABLES[t].values():
             dflt = "the learner's" if t == "learner" else k.default_text()
-            rows.append(f"| `{k.name}` | {k.type_text()} | {dflt} | {k.help} |")
+            rows.append(f"| `{k.name}` | {k.type_text()} | {dflt} | {k.help} |".replace("|  |", "| |"))
     return "\n".join(rows)
 
 

@@ -186,3 +186,6 @@ def test_problems_name_their_level_and_cell(chapter):
                 for p in problems] == [("train", 1, name, *cell)], name
     _, problems = design_from_maps(chapter, [fine], path="d.toml", steps=90_000)
     assert len(problems) == 1 and problems[0].cell is None
+    text = design_toml(chapter, [fine], steps=90_000)
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if l.startswith("steps = "))
+    assert (problems[0].line, problems[0].col) == (line, 1)           # at the key, found by Locator
