@@ -20,7 +20,7 @@ weights, bit for bit, on any machine.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 
 import numpy as np
 from numba import njit
@@ -30,6 +30,7 @@ from agents.network import (N_ACTIONS, active_inputs, backward, forward, init_pa
                             sample_action, softmax, transpose_hidden, widest_layer)
 from levels import world
 from levels.kernels import observe_all, rng_below, rng_uniform, step_all
+from levels.schema import batch_problem, check_learner
 
 # No fastmath anywhere: reassociated sums would depend on the vector width, and
 # fused multiply-adds on the processor (agents/exact.py).
@@ -41,7 +42,7 @@ _JIT = dict(cache=True, nogil=True, error_model="numpy")
 @dataclass(frozen=True)
 class PPOConfig:
     """PPO hyperparameters. A level file's `[agent]` table may override any of them
-    (`PPOConfig.from_overrides`); the names are levels.model.HYPERPARAMETERS.
+    (`PPOConfig.from_overrides`); the names and ranges are levels.schema.LEARNER.
 
     The defaults were tuned on the reference levels (agents/reference_levels) and
     the bundled chapters: small gridworlds where short iterations (1,024 samples, 4
@@ -83,50 +84,16 @@ class PPOConfig:
         return cls().with_overrides(overrides or {})
 
     def with_overrides(self, overrides: dict) -> "PPOConfig":
-        known = {f.name for f in fields(self)}
+        # Every value is checked by the level format's own table of ranges
+        # (levels.schema.LEARNER), so `check` and training accept the same values.
         values = asdict(self)
         for name, v in overrides.items():
-            if name not in known:
-                raise ValueError(f"unknown learner setting {name!r}; known: {', '.join(sorted(known))}")
-            values[name] = _check(name, v)
+            values[name] = check_learner(name, v)
         cfg = PPOConfig(**values)
-        if cfg.batch % cfg.minibatches != 0 or cfg.batch // cfg.minibatches < 2:
-            raise ValueError(f"'minibatches' = {cfg.minibatches} must divide the batch "
-                             f"n_envs * n_steps = {cfg.batch} into minibatches of 2 or more samples")
+        problem = batch_problem(cfg.n_envs, cfg.n_steps, cfg.minibatches)
+        if problem:
+            raise ValueError(problem)
         return cfg
-
-
-# name -> (kind, low, high, inclusive-low)
-_RANGES = {
-    "lr": (float, 0.0, 1.0, False), "gamma": (float, 0.0, 1.0, True),
-    "gae_lambda": (float, 0.0, 1.0, True), "clip": (float, 0.0, 10.0, False),
-    "entropy": (float, 0.0, 10.0, True), "value_coef": (float, 0.0, 100.0, True),
-    "max_grad_norm": (float, 0.0, 1e6, False),
-    "epochs": (int, 1, 100, True), "minibatches": (int, 1, 4096, True),
-    "n_envs": (int, 1, 4096, True), "n_steps": (int, 1, 4096, True),
-}
-
-
-def _check(name: str, v):
-    if name == "hidden":
-        if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
-            v = [v]
-        if (not isinstance(v, (list, tuple)) or not 1 <= len(v) <= 3
-                or not all(isinstance(x, (int, np.integer)) and not isinstance(x, bool)
-                           and 1 <= x <= 1024 for x in v)):
-            raise ValueError(f"'hidden' must be a list of 1 to 3 layer sizes from 1 to 1024, "
-                             f"such as [64, 64]; got {v!r}")
-        return tuple(int(x) for x in v)
-    kind, lo, hi, lo_inclusive = _RANGES[name]
-    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
-        raise ValueError(f"{name!r} must be a number; got {v!r}")
-    if kind is int and float(v) != int(v):
-        raise ValueError(f"{name!r} must be a whole number; got {v!r}")
-    v = kind(v)
-    if not math.isfinite(v) or v > hi or v < lo or (v == lo and not lo_inclusive):
-        low = f"{'at least' if lo_inclusive else 'more than'} {lo}"
-        raise ValueError(f"{name!r} must be {low} and at most {hi}; got {v!r}")
-    return v
 
 
 # --- 2. Adam ----------------------------------------------------------------------

@@ -46,7 +46,7 @@ def _digest(*arrays) -> str:
 def reference_hashes() -> dict:
     from agents.ppo import PPOConfig
     from agents.train import train_file
-    from levels.format import load
+    from levels.load import load
 
     lf = load(REFERENCE_FILE)
     cfg = PPOConfig.from_overrides(lf.agent.learner)

@@ -16,8 +16,8 @@ from agents.train import train
 from levels import world
 from levels.compiled import new_state
 from levels.kernels import observe_all, reset_all, seed_rng, step_all
-from levels.model import HYPERPARAMETERS
-from levels.format import load
+from levels.schema import HYPERPARAMETERS
+from levels.load import load
 from tests import agentkit
 from tests.agentkit import COIN, REFERENCE, compiled, deploy, level
 
