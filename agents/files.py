@@ -23,7 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from agents.agent import Agent, PPOAgent, RandomAgent, TabularAgent
+from agents.agent import Agent, PPOAgent, RandomAgent
+from agents.tabular import TabularAgent
 from agents.ppo import PPOConfig, param_names, param_shapes
 from levels import world
 from levels.atomic import atomic_open

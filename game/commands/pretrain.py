@@ -18,7 +18,7 @@ def add_parser(p: argparse.ArgumentParser) -> None:
 @guarded
 def run(args) -> int:
     from agents.files import save_agent
-    from game.session import SHIPPED_DIR, shipped_pretrained_path, train_pretrained
+    from game.pretrained import SHIPPED_DIR, shipped_pretrained_path, train_pretrained
     lf = load_chapter_ref(args.chapter)
     if not lf.pretrain:
         raise CommandError(f"{args.chapter} has no [[pretrain]] levels")
