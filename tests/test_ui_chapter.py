@@ -33,12 +33,12 @@ def test_a_whole_chapter(app, tmp_path):
     app.click_button("train")
     assert scene_name(app) == "TrainingScene"
     tr = app.top
-    assert app.run_until(lambda: tr.work.progress is not None, timeout=180)
+    assert app.run_until(lambda: tr.job.snapshot() is not None, timeout=180)
     app.run_frames(10)
     shot(app, "04_training", tmp_path)
     assert app.run_until(lambda: tr.finished, timeout=180)
     app.run_frames(20)
-    assert tr.work.error is None, tr.work.trace
+    assert tr.job.error is None, tr.job.trace
     shot(app, "05_training_done", tmp_path)
     assert tr.buttons["next"].enabled
 

@@ -15,7 +15,7 @@ def test_cancel_training(app, tmp_path):
     assert app.top.problems == []
     app.click_button("train")
     assert scene_name(app) == "TrainingScene"
-    work = app.top.work
+    work = app.top.job
     frames = len(app.frame_ms)
     app.run_frames(5)
     assert len(app.frame_ms) == frames + 5             # the window does not wait for training
