@@ -101,7 +101,9 @@ class DebriefScene(Scene):
         pad = th.px(22)
         inner = r.inflate(-2 * pad, -2 * pad)
         y = inner.y
-        draw_text(surf, "What the agent learned", th.font(18, "bold"), T.ACCENT, (inner.x, y))
+        several = self.play.result is not None and len(self.play.result.agents) > 1
+        draw_text(surf, "What the agents learned" if several else "What the agent learned",
+                  th.font(18, "bold"), T.ACCENT, (inner.x, y))
         y += th.px(32)
         color = LABEL_COLOR.get(d.label, T.TEXT)
         term = d.term[:1].upper() + d.term[1:]

@@ -209,7 +209,7 @@ class TrainingScene(Scene):
                 ("episodes", f"{p.episodes:,}" if p else "-"),
                 ("elapsed", f"{p.elapsed:.1f} s" if p else "-")]
         if v.agents > 1:  # every agent's success on one line each, the shown one marked
-            rows = rows[:2] + [(f"{'> ' if i == k else ''}agent {i + 1}",
+            rows = rows[1:2] + [(f"{'> ' if i == k else ''}agent {i + 1}: success",
                                 f"{x * 100:.0f}%" if x is not None else "-")
                                for i, x in enumerate(v.success)]
         y = stats.y + th.px(10)
