@@ -181,6 +181,13 @@ class ChapterResult:
         return out
 
 
+@dataclass
+class _Checks:
+    """The intended-goal checks of one training run (see ChapterPipeline._train_report)."""
+    curve: list[tuple[int, float]] = field(default_factory=list)
+    final: list[LevelReport] = field(default_factory=list)
+
+
 def check_training(agent, lf: LevelFile, seed: int, episodes: int = CHECK_EPISODES) -> list[LevelReport]:
     """The agent measured on its training levels as on deployment: the intended
     goal's whole condition, probes and outcomes per level."""
@@ -239,17 +246,19 @@ class ChapterPipeline:
 
         def one(k: int) -> tuple[AgentRun, float, float]:
             seed = self.seeds[k]
+            checks = _Checks()
             t0 = time.perf_counter()
-            run = AgentRun(k, seed, None)  # type: ignore[arg-type] - filled just below
-            run.train = train_file(lf, "train", seed=seed, steps=self.steps, init=init,
-                                   progress=self._train_report(progress, "train", run, watch),
-                                   cancel=cancel)
+            result = train_file(lf, "train", seed=seed, steps=self.steps, init=init,
+                                progress=self._train_report(progress, "train", k, seed, checks, watch),
+                                cancel=cancel)
             t1 = time.perf_counter()
+            control = None
             if lf.control_reward is not None and not cancelled(cancel):
-                run.control = train_file(lf, "train", seed=seed, steps=self.steps, init=init,
-                                         reward_override=lf.control_reward,
-                                         progress=self._train_report(progress, "control", run, False),
-                                         cancel=cancel)
+                control = train_file(lf, "train", seed=seed, steps=self.steps, init=init,
+                                     reward_override=lf.control_reward,
+                                     progress=self._train_report(progress, "control", k, seed, None, False),
+                                     cancel=cancel)
+            run = AgentRun(k, seed, result, control, checks.curve, checks.final)
             return run, t1 - t0, time.perf_counter() - t1
 
         t0 = time.perf_counter()
@@ -263,7 +272,9 @@ class ChapterPipeline:
             seconds["train"] = time.perf_counter() - t0
         return Training(lf, runs, init is not None, seconds)
 
-    def _train_report(self, progress, stage: str, run: AgentRun, watch: bool):
+    def _train_report(self, progress, stage: str, index: int, seed: int, checks, watch: bool):
+        """The learner's progress as StageProgress; when `watch`, the intended goal is
+        measured on the training levels at every tenth of the budget (into `checks`)."""
         if progress is None:
             return None
         state = {"next": None}
@@ -276,13 +287,13 @@ class ChapterPipeline:
                 # the first report past a checkpoint is always an iteration's end, so
                 # the checks fall on the same weights whatever the timing
                 if p.steps >= state["next"] and p.current_agent is not None:
-                    reports = check_training(p.current_agent(), self.lf, run.seed)
-                    run.goal_curve.append((int(p.steps), _mean_intended(reports)))
-                    run.training_levels = reports if p.steps >= p.total_steps else []
+                    reports = check_training(p.current_agent(), self.lf, seed)
+                    checks.curve.append((int(p.steps), _mean_intended(reports)))
+                    checks.final = reports if p.steps >= p.total_steps else []
                     while state["next"] <= p.steps:
                         state["next"] += p.total_steps / CHECKS
-                goal = run.goal_curve[-1][1] if run.goal_curve else None
-            progress(StageProgress(stage, run.index, p.fraction, p, goal))
+                goal = checks.curve[-1][1] if checks.curve else None
+            progress(StageProgress(stage, index, p.fraction, p, goal))
         return report
 
     # --- deployment, diagnosis, score ----------------------------------------------------
@@ -293,7 +304,6 @@ class ChapterPipeline:
         n = len(training.agents)
         seconds = dict(training.seconds)
         t0 = time.perf_counter()
-        finished = [0]
 
         def deploy_one(run: AgentRun) -> AgentRun:
             if cancelled(cancel):
@@ -309,7 +319,6 @@ class ChapterPipeline:
                         run.maps[lv.name] = policy_map(run.agent, lf, lv.name, run.seed)
                     except (ValueError, IndexError):
                         pass  # arrows are optional
-            finished[0] += 1
             if progress is not None:
                 progress(StageProgress("deploy", run.index, 1.0))
             return run
