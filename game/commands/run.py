@@ -88,8 +88,11 @@ def run(args) -> int:
     t = result.train
     print(f"{ch.title}" + (f" (chapter {ch.number})" if ch.number is not None else ""))
     print(f"design: {args.design or 'the starter design'}; seed {args.seed}")
-    print(f"trained {t.steps:,} steps in {t.seconds:.1f} s; training success {100 * t.success:.0f}%"
-          + ("; started from the chapter's pre-trained agent" if result.pretrained else ""))
+    n = len(result.agents)
+    what = (f"trained {t.steps:,} steps in {t.seconds:.1f} s; training success {100 * t.success:.0f}%"
+            if n == 1 else f"trained {n} agents, {t.steps:,} steps each, in "
+            f"{result.seconds.get('train', 0.0):.1f} s")
+    print(what + ("; started from the chapter's pre-trained agent" if result.pretrained else ""))
     if result.control is not None:
         print(f"control agent trained too (success {100 * result.control.success:.0f}%)")
     print()
