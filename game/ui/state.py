@@ -13,6 +13,7 @@ from pathlib import Path
 from game.chapters import CHAPTER_DIR, ChapterEntry, campaign
 from game.diagnosis import Diagnosis
 from game.pipeline import AgentRun, ChapterPipeline, ChapterResult, Training
+from game.scoring import Stars
 from game.progress import designs_dir
 from levels.errors import LevelFormatError
 from levels.format import load, loads
@@ -146,7 +147,7 @@ class PlayState:
         return self.result.diagnosis if self.result is not None else None
 
     @property
-    def stars(self):
+    def stars(self) -> Stars | None:
         return self.result.stars if self.result is not None else None
 
     @property
