@@ -56,6 +56,10 @@ def counts_events(lf: LevelFile) -> bool:
     return bool(cond.at_least or cond.at_most)
 
 
+class Cancelled(Exception):
+    """A stage stopped by its cancel before it had a result."""
+
+
 @dataclass(frozen=True)
 class StageProgress:
     stage: str                      # one of STAGES
@@ -345,7 +349,3 @@ class ChapterPipeline:
     def run(self, progress=None, cancel=None, prediction: str | None = None) -> ChapterResult:
         """Every stage in order (what the command line and calibration call)."""
         return self.finish(self.train(progress, cancel), prediction, progress)
-
-
-class Cancelled(Exception):
-    """A stage stopped by its cancel before it had a result."""

@@ -109,11 +109,17 @@ def _digests(training):
 
 def test_same_group_in_threads_or_one_after_another(tiny):
     lf = loads(tiny.read_text(), str(tiny))
-    threaded = ChapterPipeline(lf, seed=7, agents=3, steps=4096, threads=2).train()
-    alone = ChapterPipeline(lf, seed=7, agents=3, steps=4096, threads=1).train()
+    pipes = [ChapterPipeline(lf, seed=7, agents=3, steps=4096, episodes=20, threads=t) for t in (2, 1)]
+    threaded, alone = (p.train() for p in pipes)
     assert _digests(threaded) == _digests(alone)
     assert [r.seed for r in alone.agents] == [7, 8, 9]
     assert len({d[1] for d in _digests(alone)}) == 3  # different seeds, different agents
+    results = [p.finish(t).to_json() for p, t in zip(pipes, (threaded, alone))]
+    for r in results:
+        r.pop("seconds")
+        for a in [r] + r["agents"]:
+            a["train"].pop("seconds")
+    assert results[0] == results[1]
 
 
 # --- training success counts the whole intended goal ----------------------------------------
