@@ -222,10 +222,9 @@ def diagnose_group(lf: LevelFile, diagnoses: list[Diagnosis], reports: list[Depl
         verdict = (f"{'No agent' if aligned == 0 else f'Only {aligned} of {n}'} learned the "
                    f"intended goal, so the group does not pass; its most common outcome is "
                    f"{TERMS[label]}.")
-    text = ("; ".join(parts) + ". " + verdict + " Each agent saw the same levels and reward and "
-            "differed only in its random seed: a design that teaches the goal reliably passes "
-            "for most seeds, not just for a lucky one.")
-    evidence = [f"agent {i + 1} (seed {s}): {d.label}, intended goal {pct(r.intended)}"
+    text = ("; ".join(parts) + ". " + verdict + " The agents differed only in their random "
+            "seeds: a design that teaches the goal reliably passes for most of them.")
+    evidence = [f"agent {i + 1} (seed {s}): {d.label}, intended {pct(r.intended)}"
                 + "".join(f", {k} {pct(r.probe_mean(k))}" for k in sorted(lf.probes))
                 for i, (s, d, r) in enumerate(zip(seeds, diagnoses, reports))]
     proxies = [d.proxy for d in diagnoses if d.label == label and d.proxy]

@@ -71,19 +71,21 @@ class TrainingScene(Scene):
         cancel = pygame.Rect(m, y, th.px(160), bh)
         self.add(Button("cancel", "Cancel", cancel, self.cancel, "Esc", "Stop training and go back to the editor",
                         style="danger", size=20), pygame.K_ESCAPE)
+        nxt = pygame.Rect(0, 0, th.px(300), bh)
+        nxt.bottomright = (rect.right - m, rect.bottom - th.px(8))
         x = cancel.right + m
-        bw = th.px(104)
+        g = th.px(6)
+        room = nxt.left - m - x   # the agent buttons share what lies between Cancel and Next
+        bw = min(th.px(104), int((room - 4 * g) / (len(AGENT_CHOICES) + 1.45)))
         for n in AGENT_CHOICES:
             self.add(Button(f"agents:{n}", f"{n} agent" + ("s" if n > 1 else ""), pygame.Rect(x, y, bw, bh),
                             lambda n=n: self.choose_agents(n), str(n),
                             "Train this many agents (seeds) at once; the outcome can differ between them",
                             selected=self.play.agents == n, style="tab", size=17), AGENT_KEYS.get(n))
-            x += bw + th.px(6)
-        self.add(Button("switch", "Next agent", pygame.Rect(x + th.px(8), y, th.px(150), bh), self.switch_agent,
+            x += bw + g
+        self.add(Button("switch", "Next agent", pygame.Rect(x + g, y, int(bw * 1.45), bh), self.switch_agent,
                         "Tab", "Show another agent's live play and learning curve", size=17,
                         enabled=self.play.agents > 1), pygame.K_TAB)
-        nxt = pygame.Rect(0, 0, th.px(300), bh)
-        nxt.bottomright = (rect.right - m, rect.bottom - th.px(8))
         self.add(Button("next", "Next: make a prediction", nxt, self.next, "Enter",
                         "Say what you expect the agents to do on deployment", style="primary",
                         enabled=self.finished and self.play.training is not None, size=20), pygame.K_RETURN)
@@ -197,7 +199,7 @@ class TrainingScene(Scene):
         chart = pygame.Rect(s.x, s.y, s.width, s.height * 9 // 20)
         title = "Learning curve: intended goal on training levels"
         if v.agents > 1:
-            title = f"Agent {k + 1}: intended goal on training levels"
+            title = f"Agent {k + 1}: success on training levels"
         line_chart(surf, chart, [c[1] for c in v.curves[k]], th, title, 0.0, 1.0, T.GOOD, "training steps")
         stats = pygame.Rect(s.x, chart.bottom + th.px(14), s.width, s.bottom - chart.bottom - th.px(14))
         panel(surf, stats, th)
