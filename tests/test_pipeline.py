@@ -256,3 +256,21 @@ def test_capability_failure_is_explained_from_evidence():
     assert "never rose above 10%" in why[-1]
     why = explain_capability(lf, training, report, _curve([0.1, 0.2, 0.3, 0.7]))
     assert "still rising" in why[-1]
+
+
+def test_stages_report_in_order_and_cancel_stops_training(tiny):
+    import threading
+    lf = loads(tiny.read_text(), str(tiny))
+    seen = []
+    result = ChapterPipeline(lf, seed=0, agents=2, steps=2048, episodes=10,
+                             counterfactuals=False).run(seen.append)
+    stages = [s.stage for s in seen]
+    assert set(stages[:stages.index("deploy")]) == {"train"}
+    assert stages[stages.index("deploy"):] == ["deploy", "deploy", "diagnose", "score"]
+    assert {s.agent for s in seen if s.stage == "train"} == {0, 1}
+    assert all(s.training is not None and 0 < s.fraction <= 1 for s in seen if s.stage == "train")
+    assert result.stars is not None and sum(result.labels.values()) == 2
+    stop = threading.Event()
+    stop.set()
+    training = ChapterPipeline(lf, seed=0, agents=2, steps=100_000).train(cancel=stop)
+    assert training.cancelled and all(r.train.steps == 0 for r in training.agents)
