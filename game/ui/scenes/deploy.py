@@ -14,11 +14,11 @@ import math
 import numpy as np
 import pygame
 
+from game.jobs import Job
 from game.ui import theme as T
 from game.ui import tiles
 from game.ui.scene import Scene
 from game.ui.state import PlayState
-from game.jobs import Job
 from game.ui.widgets import Button, draw_text, fit_font, panel, value_bar, wrap
 from levels import world
 
@@ -340,7 +340,7 @@ class DeployScene(Scene):
             run = self.play.shown_run
             draw_text(surf, f"{n} agents", th.font(17, "bold"), T.ACCENT, (r.x + pad, y))
             y += th.px(26)
-            lines = [f"{k} of {n}: {label}" for k, label in ((v, lb) for lb, v in result.labels.items())]
+            lines = [f"{count} of {n}: {label}" for label, count in result.labels.items()]
             lines.append(f"shown: agent {run.index + 1} (seed {run.seed}), {run.diagnosis.label}")
             for line in lines:
                 draw_text(surf, line, fit_font(th, line, r.width - 2 * pad, 15), T.TEXT, (r.x + pad, y))
