@@ -48,6 +48,8 @@ class TrainingView:
         self.agents = agents
         self.pretrain = None                        # Progress of pre-training
         self.progress = [None] * agents             # Progress of each agent's current phase
+        self._steps = [{} for _ in range(agents)]   # per agent: phase -> steps done
+        self._budget = 0                            # steps per agent and phase
         self.success = [None] * agents              # latest success figure (whole condition)
         self.curves: list[list[tuple[int, float]]] = [[] for _ in range(agents)]
         self.live_agents = [None] * agents          # each agent's policy so far (a copy)
@@ -66,6 +68,8 @@ class TrainingView:
             return
         k = sp.agent
         self.progress[k] = p
+        self._steps[k][sp.stage] = p.steps
+        self._budget = max(self._budget, p.total_steps)
         if sp.stage != "train":
             return
         success = sp.goal if self.counted else p.success
@@ -83,14 +87,15 @@ class TrainingView:
                 self.warm_hook(agent)
 
     def overall(self) -> tuple[int, int]:
-        """(steps done, steps in all) of the current phase over every agent."""
+        """(steps done, steps in all): of pre-training while it runs, then of every
+        agent's training and control phases together (the same budget each)."""
         if self.phase == "pretrain" and self.pretrain is not None:
             return self.pretrain.steps, self.pretrain.total_steps
-        ps = [p for p in self.progress if p is not None]
-        if not ps:
+        if not self._budget:
             return 0, 0
-        total = max(p.total_steps for p in ps) * self.agents
-        return sum(p.steps for p in ps), total
+        phases = sum(1 for p in self.phases if p.name != "pretrain")
+        done = sum(sum(d.values()) for d in self._steps)
+        return done, self._budget * self.agents * phases
 
 
 class LiveEnv:
