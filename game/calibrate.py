@@ -2,7 +2,8 @@
 so an instructor knows the chapter shows its lesson reliably before a workshop.
 
 Seeds run in parallel worker processes (one per core by default); each is a full
-`run_chapter`, deterministic from its seed, so the tally is reproducible."""
+run of the chapter pipeline (game.pipeline) with one agent, deterministic from its
+seed, so the tally is reproducible."""
 
 from __future__ import annotations
 
@@ -93,11 +94,11 @@ def _median(xs: list[float]) -> float:
 def _one_seed(args) -> SeedResult:
     chapter_path, design_path, seed, episodes = args
     from game.designs import load_design
-    from game.session import run_chapter
+    from game.pipeline import ChapterPipeline
     from levels.load import load
     chapter = load(chapter_path)
     design = load_design(design_path, chapter) if design_path else None
-    r = run_chapter(chapter, design, seed=seed, episodes=episodes, counterfactuals=False)
+    r = ChapterPipeline(chapter, design, seed=seed, episodes=episodes, counterfactuals=False).run()
     probes = {}
     for name in sorted({p for lv in r.report.levels for p in lv.probes}):
         probes[name] = r.report.probe_mean(name)
