@@ -55,13 +55,17 @@ def write_calibration_report(cals, folder) -> Path:
         _img(lines, plots.rates_per_level(seeds, folder / f"{name}-rates.png",
                                           f"{cal.chapter}: rates per deployment level"), folder,
              "intended goal and probes per deployment level, with a random policy")
-        _img(lines, plots.gaps(seeds, folder / f"{name}-gaps.png", f"{cal.chapter}: gaps"),
-             folder, "gaps per seed")
+        gap_png = plots.gaps(seeds, folder / f"{name}-gaps.png", f"{cal.chapter}: gaps")
+        _img(lines, gap_png, folder, "gaps per seed")
+        if gap_png is None:
+            lines += ["(This chapter defines no gaps.)", ""]
         _img(lines, plots.learning_curves(seeds, folder / f"{name}-curves.png",
                                           f"{cal.chapter}: learning curves"), folder,
              "learning curves of every seed")
-    body = markdown(cals).split("\n", 1)[1]  # the tables, under this report's own title
-    lines += ["## Tables", "", *body.lstrip("\n").replace("\n## ", "\n### ").splitlines()]
+    # the tables of levels/CALIBRATION.md, without its title and how-it-was-made note
+    body = markdown(cals)
+    body = body[body.index("| chapter"):]
+    lines += ["## Tables", "", *body.replace("\n## ", "\n### ").splitlines()]
     index = folder / "index.md"
     atomic_write_text(index, "\n".join(lines).rstrip() + "\n")
     return index
