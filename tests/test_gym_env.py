@@ -115,3 +115,12 @@ def test_events_agree_with_the_reference_rules_step_for_step(path, which):
             obs, info = env.reset()
             ref.reset(None)
     assert steps > 12  # whole episodes were played, not single steps
+
+
+def test_example_trains_a_third_party_agent_and_deploys_it(capsys):
+    """docs/examples/gym_q_learning.py end to end, with a short training run."""
+    import runpy
+    example = runpy.run_path(str(ROOT / "docs" / "examples" / "gym_q_learning.py"))
+    assert example["main"](["1", "--episodes", "60"]) == 0
+    out = capsys.readouterr().out
+    assert "coin behind you" in out and "Diagnosis: " in out
