@@ -18,43 +18,10 @@ pytest.importorskip("distributed")  # the 'cluster' extra; part of the 'test' ex
 
 from game.calibrate import calibrate, markdown  # noqa: E402
 from game.cli import main  # noqa: E402
+from tests.workshopkit import TINY_CHAPTER as CHAPTER  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMINGS = {"train_seconds", "deploy_seconds", "seconds", "median_train_seconds"}
-
-# a quick chapter: a coin somewhere in a small room, a short training budget
-CHAPTER = '''format = 1
-[chapter]
-id = "cluster-test"
-title = "Cluster test"
-intended = "coin"
-lesson = "aligned"
-[rules]
-reward = { coin = 10, step = -0.05 }
-max_steps = 30
-[agent]
-view = 5
-steps = 20000
-[legend]
-1 = { spawn = "coin" }
-[[train]]
-name = "room"
-map = """
-#######
-#@.1.1#
-#.1.1.#
-#######
-"""
-[[deploy]]
-name = "room again"
-map = """
-#######
-#1.1.@#
-#.1.1.#
-#######
-"""
-'''
-
 
 def _free_port() -> int:
     with socket.socket() as s:
