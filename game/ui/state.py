@@ -5,6 +5,7 @@ prediction and the deployment results. Plain data; the rules live in game/."""
 from __future__ import annotations
 
 import copy
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,6 +138,7 @@ class PlayState:
     diagnosis: Any = None
     stars: Any = None
     source_path: Path | None = None        # the sandbox file opened from disk
+    started: float = field(default_factory=time.monotonic)  # this attempt's clock (results)
 
     @property
     def chapter_id(self) -> str:

@@ -14,6 +14,7 @@ import pygame
 
 from game.ui import theme as T
 from game.ui import tiles
+from game.ui.classroom import record_attempt
 from game.ui.scene import Scene
 from game.ui.state import PlayState
 from game.ui.tasks import Task
@@ -190,6 +191,7 @@ class DeployScene(Scene):
             if not self.play.sandbox and self.play.chapter.chapter is not None:
                 self.app.progress.record(self.play.chapter_id, stars.names(), diagnosis.label)
                 self.app.save_progress()
+                record_attempt(self.app, self.play)
             self.app.sound("reveal")
             self.rebuild()
             return
