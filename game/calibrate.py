@@ -126,6 +126,14 @@ def _one_seed(args) -> SeedResult:
                       float(r.train.success), r.stars.passed, levels, curve)
 
 
+def _one_seed_json(args) -> str:
+    """One seed as JSON text with floats in full precision: a cluster task's result
+    (game.cluster), rebuilt exactly with SeedResult(**json.loads(text))."""
+    import json
+    from dataclasses import asdict
+    return json.dumps(asdict(_one_seed(args)))
+
+
 def solution_path(chapter: LevelFile) -> Path | None:
     """The chapter's reference solution, kept with the tests (not shown to players)."""
     if chapter.chapter is None or chapter.chapter.number is None:
@@ -151,8 +159,9 @@ def calibrate(chapter_path, design_path=None, seeds: int = 10, start: int = 0,
     jobs = jobs or min(os.cpu_count() or 1, seeds)
     t0 = time.perf_counter()
     if cluster:
-        from game.cluster import map_seeds
-        for i, r in enumerate(map_seeds(cluster, work), 1):
+        from game.cluster import map_json
+        for i, doc in enumerate(map_json(cluster, _one_seed_json, work), 1):
+            r = SeedResult(**doc)
             cal.seeds.append(r)
             if progress:
                 progress(i, seeds, r)
