@@ -27,6 +27,15 @@ def _plots():
     return plots
 
 
+def _folder(folder) -> Path:
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"cannot create {folder}: {exc}") from None
+    return folder
+
+
 def _img(lines: list[str], path: Path | None, folder: Path, alt: str) -> None:
     if path is not None:
         lines += [f"![{alt}]({path.relative_to(folder).as_posix()})", ""]
@@ -36,12 +45,7 @@ def write_calibration_report(cals, folder) -> Path:
     """index.md and four plots per calibration (labels per seed, rates per level
     with the random baseline, gaps, learning curves). Returns the index path."""
     from game.calibrate import markdown
-    plots = _plots()
-    folder = Path(folder)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ReportError(f"cannot create {folder}: {exc}") from None
+    plots, folder = _plots(), _folder(folder)
     lines = ["# Calibration report", ""]
     for cal in cals:
         seeds = [s.to_json() for s in cal.seeds]
@@ -97,12 +101,7 @@ def summary_markdown(gathered, summaries) -> list[str]:
 
 
 def write_summary_report(gathered, summaries, folder) -> Path:
-    plots = _plots()
-    folder = Path(folder)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ReportError(f"cannot create {folder}: {exc}") from None
+    plots, folder = _plots(), _folder(folder)
     docs = [s.to_json() for s in summaries]
     lines = summary_markdown(gathered, summaries)
     figs: list[str] = []
