@@ -492,11 +492,15 @@ class EditorScene(Scene):
         out = []
         for text in lines:
             out += wrap(text, font, r.width - th.px(24))
-        box = pygame.Rect(r.x, r.y, r.width, min(r.height, font.get_linesize() * len(out) + th.px(20)))
+        # at the canvas's foot, at most 40% of it: the last good map stays in view
+        h = min(r.height * 2 // 5, font.get_linesize() * len(out) + th.px(20))
+        box = pygame.Rect(r.x, r.bottom - h, r.width, h)
         panel(surf, box, th, (60, 24, 28))
         y = box.y + th.px(10)
         for i, text in enumerate(out):
-            if y + font.get_linesize() > box.bottom:
+            if y + 2 * font.get_linesize() > box.bottom and i < len(out) - 1:
+                draw_text(surf, "... (more: python main.py check FILE)", font,
+                          T.TEXT_DIM, (box.x + th.px(12), y))
                 break
             draw_text(surf, text, font, T.TEXT if i else T.WARN, (box.x + th.px(12), y))
             y += font.get_linesize()
