@@ -32,7 +32,7 @@ RANDOM_EPISODES = 128  # per level, for the never-apart check
 
 
 @dataclass(frozen=True)
-class Warning_:
+class TeachingWarning:
     """One teaching warning: where, what, and what would fix it."""
     code: str
     problem: Problem
@@ -124,7 +124,7 @@ def condition_possible(level: Level, lf: LevelFile, cond: Condition) -> bool:
 
 # --- the checks -------------------------------------------------------------------
 
-def _never_apart(lf: LevelFile, loc: Locator) -> list[Warning_]:
+def _never_apart(lf: LevelFile, loc: Locator) -> list[TeachingWarning]:
     from game.deploy import RandomPolicy, condition_met, intended_condition, rollout
     from game.diagnosis import proxy_probes
     from levels.compiled import obs_spec
@@ -152,7 +152,7 @@ def _never_apart(lf: LevelFile, loc: Locator) -> list[Warning_]:
     for p in probes:
         if not apart[p] and happened[p]:
             line, col = loc.key(("probes", p))
-            out.append(Warning_(
+            out.append(TeachingWarning(
                 "never-apart",
                 Problem(lf.path, line, col,
                         f"the intended goal and the probe '{p}' never come apart: in "
@@ -164,7 +164,7 @@ def _never_apart(lf: LevelFile, loc: Locator) -> list[Warning_]:
     return out
 
 
-def _probe_impossible(lf: LevelFile, loc: Locator) -> list[Warning_]:
+def _probe_impossible(lf: LevelFile, loc: Locator) -> list[TeachingWarning]:
     if not lf.deploy:
         return []
     out = []
@@ -172,7 +172,7 @@ def _probe_impossible(lf: LevelFile, loc: Locator) -> list[Warning_]:
         if not any(condition_possible(lv, lf, cond) for lv in lf.deploy):
             line, col = loc.key(("probes", name))
             needed = sorted(set(cond.reach) | {e for e, n in cond.at_least.items() if n > 0})
-            out.append(Warning_(
+            out.append(TeachingWarning(
                 "probe-impossible",
                 Problem(lf.path, line, col,
                         f"the probe '{name}' can never fire on any deployment level: no "
@@ -186,7 +186,7 @@ def _level_key(level: Level) -> tuple:
     return (tuple(level.rows), tuple(sorted(level.reward.items())), level.cue)
 
 
-def _same_as_training(lf: LevelFile, loc: Locator) -> list[Warning_]:
+def _same_as_training(lf: LevelFile, loc: Locator) -> list[TeachingWarning]:
     """Only where every deployment level repeats a training level, and only for a
     chapter whose lesson needs a shift (training day deliberately has none)."""
     from game.diagnosis import proxy_probes
@@ -199,7 +199,7 @@ def _same_as_training(lf: LevelFile, loc: Locator) -> list[Warning_]:
         return []
     lv, twin = twins[0]
     what = f"the lesson '{lesson}'" if lesson not in ("", "aligned") else "its probes and gaps"
-    return [Warning_(
+    return [TeachingWarning(
         "same-as-training",
         Problem(lf.path, lv.line, lv.col,
                 f"every deployment level is identical to a training level (here '{lv.name}' "
@@ -209,7 +209,7 @@ def _same_as_training(lf: LevelFile, loc: Locator) -> list[Warning_]:
         "training (where the goal sits, its colour, a camera, the calendar's year)")]
 
 
-def _gap_same_sides(lf: LevelFile, loc: Locator) -> list[Warning_]:
+def _gap_same_sides(lf: LevelFile, loc: Locator) -> list[TeachingWarning]:
     out = []
     by_name = {lv.name: lv for lv in lf.deploy}
     for i, gap in enumerate(lf.gaps):
@@ -228,7 +228,7 @@ def _gap_same_sides(lf: LevelFile, loc: Locator) -> list[Warning_]:
                    "the calendar's year, the cue)")
         if same:
             line, col = loc.key(("gaps", i))
-            out.append(Warning_(
+            out.append(TeachingWarning(
                 "gap-same-sides",
                 Problem(lf.path, line, col,
                         f"the gap '{gap.name}' compares identical sides: {why}, so it is "
@@ -236,7 +236,7 @@ def _gap_same_sides(lf: LevelFile, loc: Locator) -> list[Warning_]:
     return out
 
 
-def _budget(lf: LevelFile, loc: Locator) -> list[Warning_]:
+def _budget(lf: LevelFile, loc: Locator) -> list[TeachingWarning]:
     from game.designs import budget, starter_maps
     # only where a player starts from this design: a campaign chapter, or a file with
     # its own [design] table (the sandbox has no budget)
@@ -259,12 +259,12 @@ def _budget(lf: LevelFile, loc: Locator) -> list[Warning_]:
     for bad, path, message, fix in checks:
         if bad:
             line, col = loc.key(path)
-            out.append(Warning_("budget", Problem(lf.path, line, col,
+            out.append(TeachingWarning("budget", Problem(lf.path, line, col,
                                                   message + ": players start over budget"), fix))
     return out
 
 
-def _never_seen(lf: LevelFile, loc: Locator) -> list[Warning_]:
+def _never_seen(lf: LevelFile, loc: Locator) -> list[TeachingWarning]:
     if lf.agent.view == world.VIEW_FULL:
         return []
     half = lf.agent.view // 2
@@ -282,7 +282,7 @@ def _never_seen(lf: LevelFile, loc: Locator) -> list[Warning_]:
                     continue
                 r, c = where[0]
                 line, col = _cell(lv, r, c)
-                out.append(Warning_(
+                out.append(TeachingWarning(
                     "never-seen",
                     Problem(lf.path, line, col,
                             f"the {kind} at row {r + 1}, column {c + 1} of {set_name} level "
@@ -297,10 +297,10 @@ CHECKS = (_never_apart, _probe_impossible, _same_as_training, _gap_same_sides, _
           _never_seen)
 
 
-def teaching_warnings(lf: LevelFile) -> list[Warning_]:
+def teaching_warnings(lf: LevelFile) -> list[TeachingWarning]:
     """Every teaching warning for a parsed level file, in file order."""
     loc = _locator(lf)
-    out: list[Warning_] = []
+    out: list[TeachingWarning] = []
     for check in CHECKS:
         out += check(lf, loc)
     return sorted(out, key=lambda w: (w.problem.line, w.problem.col, w.code))

@@ -12,6 +12,7 @@ the report writer plots it, the window's class view draws it.
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import zipfile
 from collections import Counter, defaultdict
@@ -32,14 +33,43 @@ class Gathered:
     damaged: list[tuple[str, str]] = field(default_factory=list)     # (where, why)
 
 
+_OPTIONAL = {"nickname": str, "lesson": str, "prediction_label": str, "passed": bool,
+             "design": dict, "chapter_number": (int, type(None))}
+
+
 def _check(doc) -> str:
     """Why a parsed document is not a result, or ''."""
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         return "not a Mesa Lab result file"
     for key, kind in _REQUIRED.items():
-        if not isinstance(doc.get(key), kind):
+        if not isinstance(doc.get(key), kind) or isinstance(doc.get(key), bool) is not (kind is bool):
             return f"'{key}' is missing or of the wrong type"
+    for key, kind in _OPTIONAL.items():
+        if key in doc and not isinstance(doc[key], kind):
+            return f"'{key}' is of the wrong type"
+    if not all(isinstance(a, dict) and isinstance(a.get("label"), str) for a in doc["agents"]):
+        return "'agents' must be a list of agents, each with a label"
+    if not all(isinstance(x, str) for x in doc["stars"]):
+        return "'stars' must be a list of names"
+    if not isinstance((doc.get("design") or {}).get("sha256", ""), str):
+        return "the design's 'sha256' is of the wrong type"
     return ""
+
+
+MAX_DEPTH = 4  # class/fellow/results/*.json is 3 deep; a mistyped "/" must not hang the window
+
+
+def _candidates(folder: Path) -> list[Path]:
+    """*.json and *.zip files under a folder, at most MAX_DEPTH folders down, not hidden
+    (an unfinished atomic write is a hidden *.tmp file)."""
+    out = []
+    base = len(folder.parts)
+    for root, dirs, files in os.walk(folder):
+        depth = len(Path(root).parts) - base
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")) if depth < MAX_DEPTH else []
+        out += [Path(root) / f for f in files
+                if f.lower().endswith((".json", ".zip")) and not f.startswith(".")]
+    return sorted(out)
 
 
 def _sources(folder: Path):
@@ -48,8 +78,7 @@ def _sources(folder: Path):
     if folder.is_file():
         paths = [folder]
     elif folder.is_dir():
-        paths = sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".json", ".zip")
-                       and not p.name.startswith("."))
+        paths = _candidates(folder)
     else:
         yield str(folder), None
         return

@@ -194,3 +194,31 @@ def test_results_survive_a_kill_during_the_write(tmp_path):
     g = gather([folder])
     assert g.damaged == [] and len(g.results) >= 3
     assert len(list(folder.glob("*.json"))) == len(g.results)
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+_ANY = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
+                 st.text(max_size=5), st.lists(st.integers(), max_size=2),
+                 st.lists(st.dictionaries(st.text(max_size=5), st.integers(), max_size=2), max_size=2),
+                 st.dictionaries(st.text(max_size=5), st.integers(), max_size=2))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(st.binary(max_size=200),
+                          st.dictionaries(st.sampled_from(sorted(_doc(0))), _ANY, max_size=3)),
+                max_size=5))
+def test_gather_never_fails_on_any_file(tmp_path_factory, contents):
+    """Whatever fellows hand in (junk, or a real result with a few fields replaced by
+    anything), the summary reads it or sets it aside, and summarizes what it read."""
+    folder = tmp_path_factory.mktemp("junk")
+    for i, c in enumerate(contents):
+        data = c if isinstance(c, bytes) else json.dumps({**_doc(i), **c}).encode()
+        (folder / f"{i}.json").write_bytes(data)
+    g = gather([folder])
+    assert len(g.results) + len(g.damaged) + len(g.duplicates) == len(contents)
+    for s in summarize(g.results):
+        s.to_json()
+    table_rows(summarize(g.results))
