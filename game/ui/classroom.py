@@ -25,7 +25,7 @@ def record_attempt(app, play) -> Path | None:
                            play.stars, play.prediction, now - play.started,
                            app.progress.settings.nickname, text)
         path = write_result(doc)
-    except OSError as exc:
+    except (OSError, ValueError, TypeError, KeyError) as exc:  # the game goes on regardless
         app.toast(f"Could not save this attempt's result: {exc}", "warn")
         return None
     play.started = now
