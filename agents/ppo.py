@@ -67,7 +67,7 @@ class PPOConfig:
     # budget (agents/train.py): with 0.01 throughout, the policy went deterministic
     # within 20-40k steps on designs whose reward is far or behind a fine, often before
     # it had found the reward once (issue 12; measured in agents/README.md).
-    entropy_start: float = 0.1
+    entropy_start: float = 0.1  # entropy bonus at the start, annealed linearly to `entropy`
 
     @property
     def batch(self) -> int:

@@ -87,7 +87,7 @@ def _calibrate_one(args) -> dict:
     chapter, design, seeds, start, episodes = args
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from game.calibrate import calibrate
-    from levels.format import load
+    from levels.load import load
     cal = calibrate(chapter, design, seeds=seeds, start=start, episodes=episodes, jobs=1)
     lf = load(chapter)
     lesson = lf.chapter.lesson if lf.chapter and lf.chapter.lesson else "aligned"

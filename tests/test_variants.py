@@ -11,7 +11,7 @@ import pytest
 
 from game.chapters import find_chapter
 from game.designs import load_design
-from levels.format import load
+from levels.load import load
 
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("robustness", ROOT / "benchmarks" / "robustness.py")
