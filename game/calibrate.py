@@ -196,6 +196,28 @@ def _design_label(design: str) -> str:
         return f"design `{design}`"
 
 
+# levels/CALIBRATION.md ends with the variant tables of benchmarks/robustness.py, between
+# these markers; rewriting the chapter tables keeps them.
+VARIANTS_BEGIN, VARIANTS_END = "<!-- variants -->", "<!-- /variants -->"
+
+
+def replace_variant_section(text: str, section: str) -> str:
+    """`text` with its variant section replaced by `section` (appended if missing)."""
+    block = f"{VARIANTS_BEGIN}\n{section.rstrip()}\n{VARIANTS_END}\n"
+    if VARIANTS_BEGIN in text and VARIANTS_END in text:
+        head, rest = text.split(VARIANTS_BEGIN, 1)
+        return head + block + rest.split(VARIANTS_END, 1)[1].lstrip("\n")
+    return text.rstrip("\n") + "\n\n" + block
+
+
+def keep_variant_section(old: str, new: str) -> str:
+    """`new` with the variant section of `old`, if it had one."""
+    if VARIANTS_BEGIN not in old or VARIANTS_END not in old:
+        return new
+    section = old.split(VARIANTS_BEGIN, 1)[1].split(VARIANTS_END, 1)[0].strip("\n")
+    return replace_variant_section(new, section)
+
+
 def markdown(cals: list[Calibration]) -> str:
     """levels/CALIBRATION.md: every chapter's measured rates, a summary first."""
     lines = ["# Calibration", "",

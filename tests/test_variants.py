@@ -69,3 +69,13 @@ def test_variant_calibrates_to_its_verdict(v):
     met = sum(s.passed for s in cal.seeds) if v.expect == "pass" else labels.count(lesson)
     assert met >= 9, (v.path.name, v.expect, cal.labels)
     assert labels.count("capability-failure") <= 1, (v.path.name, cal.labels)
+
+
+def test_variant_section_survives_a_rewrite_of_the_chapter_tables():
+    from game.calibrate import keep_variant_section, replace_variant_section
+    base = replace_variant_section("# Calibration\n\nold tables\n", "## Variant designs\n\nrow 1")
+    again = replace_variant_section(base, "## Variant designs\n\nrow 2")
+    assert "row 2" in again and "row 1" not in again and again.count("<!-- variants -->") == 1
+    rewritten = keep_variant_section(again, "# Calibration\n\nnew tables\n")
+    assert "new tables" in rewritten and "row 2" in rewritten and "old tables" not in rewritten
+    assert keep_variant_section("no section", "new") == "new"

@@ -113,8 +113,11 @@ def run(args) -> int:
     if args.markdown:
         from pathlib import Path
 
+        from game.calibrate import keep_variant_section
         from levels.atomic import atomic_write_text
-        atomic_write_text(Path(args.markdown), markdown(cals))
+        path = Path(args.markdown)
+        old = path.read_text(encoding="utf-8") if path.exists() else ""
+        atomic_write_text(path, keep_variant_section(old, markdown(cals)))
     if args.report:
         from game.reports import ReportError, write_calibration_report
         try:
