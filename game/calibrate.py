@@ -2,7 +2,8 @@
 so an instructor knows the chapter shows its lesson reliably before a workshop.
 
 Seeds run in parallel worker processes (one per core by default); each is a full
-`run_chapter`, deterministic from its seed, so the tally is reproducible."""
+run of the chapter pipeline (game.pipeline) with one agent, deterministic from its
+seed, so the tally is reproducible."""
 
 from __future__ import annotations
 
@@ -95,11 +96,11 @@ def _median(xs: list[float]) -> float:
 def _one_seed(args) -> SeedResult:
     chapter_path, design_path, seed, episodes = args
     from game.designs import load_design
-    from game.session import run_chapter
-    from levels.format import load
+    from game.pipeline import ChapterPipeline
+    from levels.load import load
     chapter = load(chapter_path)
     design = load_design(design_path, chapter) if design_path else None
-    r = run_chapter(chapter, design, seed=seed, episodes=episodes, counterfactuals=False)
+    r = ChapterPipeline(chapter, design, seed=seed, episodes=episodes, counterfactuals=False).run()
     probes = {}
     for name in sorted({p for lv in r.report.levels for p in lv.probes}):
         probes[name] = r.report.probe_mean(name)
@@ -121,7 +122,7 @@ def solution_path(chapter: LevelFile) -> Path | None:
 def calibrate(chapter_path, design_path=None, seeds: int = 10, start: int = 0,
               episodes: int = 100, jobs: int | None = None, progress=None) -> Calibration:
     """Run the chapter over `seeds` seeds; `progress(done, total, SeedResult)`."""
-    from levels.format import load
+    from levels.load import load
     chapter = load(chapter_path)
     lesson = chapter.chapter.lesson if chapter.chapter and chapter.chapter.lesson else "aligned"
     if design_path is not None:
