@@ -85,6 +85,11 @@ def test_a_whole_chapter(app, tmp_path):
     assert play.stars.passed == (2 * result.labels.get("aligned", 0) > 4)
     label = play.diagnosis.label
     stars = play.stars.names()
+    from game.results import results_dir            # the attempt became a class result
+    import json
+    (result,) = [json.loads(p.read_text()) for p in results_dir().glob("*.json")]
+    assert (result["label"], result["prediction"], result["stars"]) == (label, play.prediction,
+                                                                         sorted(stars))
 
     app.click_button("editor")                     # back to the editor with the evidence
     assert scene_name(app) == "EditorScene"

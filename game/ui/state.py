@@ -7,6 +7,7 @@ data; the rules live in game/."""
 from __future__ import annotations
 
 import copy
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -140,6 +141,7 @@ class PlayState:
     result: ChapterResult | None = None    # deployment, diagnoses and stars
     shown: int = 0                         # the agent whose replays and curve are shown
     source_path: Path | None = None        # the sandbox file opened from disk
+    started: float = field(default_factory=time.monotonic)  # this attempt's clock (results)
 
     @property
     def diagnosis(self) -> Diagnosis | None:

@@ -17,6 +17,7 @@ import pygame
 from game.jobs import Job
 from game.ui import theme as T
 from game.ui import tiles
+from game.ui.classroom import record_attempt
 from game.ui.scene import Scene
 from game.ui.state import PlayState
 from game.ui.widgets import Button, draw_text, fit_font, panel, value_bar, wrap
@@ -191,6 +192,7 @@ class DeployScene(Scene):
             if not self.play.sandbox and self.play.chapter.chapter is not None:
                 self.app.progress.record(self.play.chapter_id, result.stars.names(), result.diagnosis.label)
                 self.app.save_progress()
+                record_attempt(self.app, self.play)
             self.app.sound("reveal")
             self.rebuild()
             return
