@@ -37,7 +37,11 @@ import importlib, json, pkgutil, sys
 import agents, game, levels, main
 for pkg in (agents, game, levels):
     for m in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + "."):
-        importlib.import_module(m.name)
+        try:
+            importlib.import_module(m.name)
+        except ModuleNotFoundError as exc:  # an optional extra (gymnasium, ...) not installed
+            if (exc.name or "").split(".")[0] in ("agents", "game", "levels", "main"):
+                raise
 from game.calibrate import solution_path
 from game.chapters import campaign
 from game.pretrained import SHIPPED_DIR, shipped_pretrained_path
