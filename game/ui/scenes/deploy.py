@@ -15,12 +15,14 @@ import pygame
 from game.ui import theme as T
 from game.ui import tiles
 from game.ui.scene import Scene
+from game.deploy import gap_points
 from game.ui.state import PlayState
 from game.ui.tasks import Task
-from game.ui.widgets import Button, draw_text, fit_font, panel, value_bar, wrap
+from game.ui.widgets import Button, ScrollView, centred_bar, draw_text, panel, value_bar
 from levels import world
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0)
+TRAIL = (120, 200, 255)
 BASE_STEP = 0.22  # seconds per replay step at speed 1
 
 
@@ -44,6 +46,7 @@ def run_deployment(play: PlayState, episodes: int = 100, seed: int = 0):
 
 class DeployScene(Scene):
     title = "Deployment"
+    name = "deploy"
 
     def __init__(self, app, play: PlayState, task: Task | None = None):
         super().__init__(app)
@@ -58,7 +61,10 @@ class DeployScene(Scene):
         self.acc = 0.0
         self.show_heat = True
         self.show_arrows = False
-        self.cards: list[pygame.Rect] = []
+        self.cards: list[tuple[pygame.Rect, int]] = []  # (rect, deployment level index) on this page
+        self.page = 0
+        self.per_page = 1
+        self.notes = ScrollView("counterfactuals")
 
     # --- widgets ---------------------------------------------------------------------
     def build(self, rect):
@@ -100,30 +106,70 @@ class DeployScene(Scene):
         y += bh + g
         self.add(Button("replay", "Next replay", pygame.Rect(s.x, y, s.width, bh), self.next_replay, "R",
                         "Show another recorded episode", size=17, enabled=ready), pygame.K_r)
+        n = len(self.play.merged.deploy) if self.play.merged else 0
+        self._layout_cards()
+        if self.per_page < n:
+            y += bh + g
+            first = self.page * self.per_page + 1
+            self.add(Button("page", f"Levels {first}-{min(n, first + self.per_page - 1)} of {n}: next",
+                            pygame.Rect(s.x, y, s.width, bh), self.next_page, "L",
+                            "Show the next deployment levels", size=17), pygame.K_l)
         self.controls_bottom = y + bh
         go = pygame.Rect(s.x, s.bottom - th.px(56), s.width, th.px(56))
         self.add(Button("debrief", "Debrief: what did it learn?", go, self.debrief, "Enter",
                         "The diagnosis, your stars and what to try next", style="primary", size=20,
                         enabled=ready), pygame.K_RETURN)
+        self.shortcut(pygame.K_KP_ENTER, self.debrief)
         self.shortcut(pygame.K_ESCAPE, self.app.pop)
         self.info = pygame.Rect(s.x, self.controls_bottom + th.px(14), s.width,
                                 go.top - th.px(14) - self.controls_bottom - th.px(14))
-        self._layout_cards()
+
+    def key_down(self, event) -> bool:
+        return event.key in (pygame.K_PAGEUP, pygame.K_PAGEDOWN, pygame.K_UP, pygame.K_DOWN) and \
+            self.notes.handle(event)
+
+    def wheel(self, event) -> None:
+        self.notes.handle(event, self.app.mouse)
 
     def _layout_cards(self):
+        """The deployment levels as cards: the column count that gives each card the
+        most room; when even that leaves a card too small for its map, the cards
+        come in pages (L shows the next page)."""
         th = self.theme
-        n = len(self.play.merged.deploy) if self.play.merged else 0
+        levels = self.play.merged.deploy if self.play.merged else []
+        n = len(levels)
         self.cards = []
         if n == 0:
             return
-        cols = min(n, 3)
-        rows = (n + cols - 1) // cols
         g = th.px(12)
-        cw = (self.main.width - (cols - 1) * g) // cols
-        ch = (self.main.height - (rows - 1) * g) // rows
-        for i in range(n):
-            self.cards.append(pygame.Rect(self.main.x + (i % cols) * (cw + g), self.main.y + (i // cols) * (ch + g),
-                                          cw, ch))
+        probes = len(self.play.merged.probes)
+        fixed = th.px(62) + (1 + probes) * th.px(29) + th.px(20)  # name, tag, bars, control line
+        need = fixed + th.px(90)                                  # and a readable map
+
+        def shape(k):
+            best = None
+            for cols in range(1, k + 1):
+                rows = -(-k // cols)
+                cw = (self.main.width - (cols - 1) * g) // cols
+                ch = (self.main.height - (rows - 1) * g) // rows
+                score = min(cw, ch - fixed)
+                if best is None or score > best[0]:
+                    best = (score, cols, rows, cw, ch)
+            return best
+        per_page = n
+        while per_page > 1 and shape(per_page)[4] < need:
+            per_page -= 1
+        self.per_page = per_page
+        self.page = self.page % max(1, -(-n // per_page))
+        _, cols, rows, cw, ch = shape(per_page)
+        first = self.page * per_page
+        for k, i in enumerate(range(first, min(n, first + per_page))):
+            self.cards.append((pygame.Rect(self.main.x + (k % cols) * (cw + g), self.main.y + (k // cols) * (ch + g),
+                                           cw, ch), i))
+
+    def next_page(self):
+        self.page += 1
+        self.rebuild()
 
     # --- actions -------------------------------------------------------------------------
     def toggle_play(self):
@@ -157,8 +203,7 @@ class DeployScene(Scene):
     def debrief(self):
         if self.report is None:
             return
-        from game.ui.scenes.debrief import DebriefScene
-        self.app.push(DebriefScene(self.app, self.play))
+        self.app.next_step(self)
 
     # --- frame ------------------------------------------------------------------------------
     def _replays(self):
@@ -207,9 +252,9 @@ class DeployScene(Scene):
             self._spinner(surf)
             return
         replays = self._replays()
-        for i, (rect, lr) in enumerate(zip(self.cards, self.report.levels)):
+        for rect, i in self.cards:
             ctl = self.report.control[i] if self.report.control else None
-            self._card(surf, rect, lr, replays[i], ctl)
+            self._card(surf, rect, self.report.levels[i], replays[i], ctl)
         self._side(surf)
 
     def _spinner(self, surf):
@@ -226,60 +271,65 @@ class DeployScene(Scene):
 
     def _card(self, surf, rect, lr, replay, ctl):
         th = self.theme
-        panel(surf, rect, th)
+        panel(surf, rect, th, name=f"card {lr.name}")
         pad = th.px(10)
-        font = fit_font(th, lr.name, rect.width - 2 * pad, 19, "bold")
-        draw_text(surf, lr.name, font, T.TEXT, (rect.x + pad, rect.y + pad))
+        w = rect.width - 2 * pad
+        # the level's name on its own line, what is drawn on the next: they never share a line
+        name_font = th.font(18, "bold")
+        draw_text(surf, lr.name, name_font, T.TEXT, (rect.x + pad, rect.y + pad), width=w)
+        tag_y = rect.y + pad + name_font.get_linesize()
+        tag_font = th.font(13)
         probes = list(lr.probes.items())
-        bar_h = th.px(26)
-        bars = 1 + len(probes)
-        bars_h = bars * (bar_h + th.px(6)) + (th.px(22) if ctl is not None else 0)
-        area = pygame.Rect(rect.x + pad, rect.y + th.px(38), rect.width - 2 * pad,
-                           rect.height - th.px(38) - bars_h - th.px(14))
+        bar_h = th.px(24)
+        bars_h = (1 + len(probes)) * (bar_h + th.px(5)) + (th.px(20) if ctl is not None else 0)
+        top = tag_y + tag_font.get_linesize() + th.px(4)
+        area = pygame.Rect(rect.x + pad, top, w, rect.bottom - top - bars_h - th.px(10))
         level = self.play.merged.level(lr.name)
-        t = 0
-        if replay is not None:
-            t = min(self.frame, len(replay.positions) - 1)
-            alive = replay.alive[t] if t < len(replay.alive) else 0
-            objs = [(world.KINDS.index(k), world.COLORS.index(c), y, r, cc)
-                    for j, (k, c, y, r, cc) in enumerate(replay.objects) if alive >> j & 1]
-            pos = replay.positions[t]
-            facing = 3
-            for k in range(t, 0, -1):
-                (r0, c0), (r1, c1) = replay.positions[k - 1], replay.positions[k]
-                if (r0, c0) != (r1, c1):
-                    facing = 0 if r1 < r0 else 1 if r1 > r0 else 2 if c1 < c0 else 3
-                    break
+        pm = self.maps.get(lr.name) if self.show_arrows else None
+        if replay is not None and area.height > th.px(20):
             grid = tiles.fit_grid(area, level.height, level.width, th.px(80))
             tiles.draw_terrain_grid(surf, grid, level.terrain)
             if self.show_heat:
                 self._heat(surf, grid, lr.visits)
-            if self.show_arrows and lr.name in self.maps:
-                self._arrows(surf, grid, self.maps[lr.name])
-            trail = replay.positions[:t]
-            dot = max(2, grid.cell // 9)
-            for (r, c) in trail:
-                pygame.draw.circle(surf, (120, 200, 255), grid.rect(r, c).center, dot)
+            if pm is not None:
+                # the arrows belong to one layout: draw that layout, not a replay's
+                self._arrows(surf, grid, pm)
+                objs = list(pm.objects)
+                tag = "policy arrows for this layout (replays hidden)"
+            else:
+                t = min(self.frame, len(replay.positions) - 1)
+                alive = replay.alive[t] if t < len(replay.alive) else 0
+                objs = [o for j, o in enumerate(replay.objects) if alive >> j & 1]
+                dot = max(2, grid.cell // 9)
+                for (r, c) in replay.positions[:t]:
+                    pygame.draw.circle(surf, TRAIL, grid.rect(r, c).center, dot)
+                tag = (f"replay {self.replay_i % max(1, len(lr.replays)) + 1}/{len(lr.replays)}, step {t}"
+                       + (" (greedy)" if getattr(replay, "greedy", False) else " (sampled)"))
             for kind, color, year, r, c in objs:
-                surf.blit(tiles.object_surface(world.KINDS[kind], world.COLORS[color], year, grid.cell, th),
-                          grid.rect(r, c).topleft)
-            tiles.draw_agent(surf, grid.rect(*pos), facing)
-            tag = f"replay {self.replay_i % max(1, len(lr.replays)) + 1}/{len(lr.replays)}  step {t}"
-            tag += "  (greedy)" if getattr(replay, "greedy", False) else "  (sampled)"
-            draw_text(surf, tag, th.font(13), T.TEXT_DIM, (rect.right - pad, rect.y + pad + th.px(4)), "topright")
-        y = area.bottom + th.px(10)
-        bw = rect.width - 2 * pad
-        value_bar(surf, pygame.Rect(rect.x + pad, y, bw, bar_h), lr.intended, th,
-                  T.GOOD if lr.intended >= (self.play.chapter.chapter.bar if self.play.chapter.chapter else 0.8)
-                  else T.BAD, text=f"intended goal: {lr.intended * 100:.0f}%")
-        y += bar_h + th.px(6)
+                surf.blit(tiles.object_surface(kind, color, year, grid.cell, th), grid.rect(r, c).topleft)
+            if pm is None:
+                tiles.draw_agent(surf, grid.rect(*replay.positions[t]), self._facing(replay, t))
+            draw_text(surf, tag, tag_font, T.TEXT_DIM, (rect.x + pad, tag_y), width=w)
+        y = rect.bottom - bars_h - th.px(2)
+        bar = self.play.chapter.chapter.bar if self.play.chapter.chapter else 0.8
+        value_bar(surf, pygame.Rect(rect.x + pad, y, w, bar_h), lr.intended, th,
+                  T.GOOD if lr.intended >= bar else T.BAD, text=f"intended goal: {lr.intended * 100:.0f}%")
+        y += bar_h + th.px(5)
         for name, v in probes:
-            value_bar(surf, pygame.Rect(rect.x + pad, y, bw, bar_h), v, th, T.WARN, text=f"{name}: {v * 100:.0f}%")
-            y += bar_h + th.px(6)
+            value_bar(surf, pygame.Rect(rect.x + pad, y, w, bar_h), v, th, T.WARN, text=f"{name}: {v * 100:.0f}%")
+            y += bar_h + th.px(5)
         if ctl is not None:
             txt = "control agent: intended " + f"{ctl.intended * 100:.0f}%" + "".join(
                 f", {k} {v * 100:.0f}%" for k, v in ctl.probes.items())
-            draw_text(surf, txt, fit_font(th, txt, bw, 14), T.TEXT_DIM, (rect.x + pad, y))
+            draw_text(surf, txt, th.font(13), T.TEXT_DIM, (rect.x + pad, y), width=w)
+
+    @staticmethod
+    def _facing(replay, t: int) -> int:
+        for k in range(t, 0, -1):
+            (r0, c0), (r1, c1) = replay.positions[k - 1], replay.positions[k]
+            if (r0, c0) != (r1, c1):
+                return 0 if r1 < r0 else 1 if r1 > r0 else 2 if c1 < c0 else 3
+        return 3
 
     def _heat(self, surf, grid, visits):
         v = np.asarray(visits, np.float64)
@@ -329,39 +379,65 @@ class DeployScene(Scene):
         r = self.info
         if r.height < th.px(60):
             return
-        panel(surf, r, th)
+        panel(surf, r, th, name="read-outs")
         pad = th.px(12)
+        w = r.width - 2 * pad
         y = r.y + th.px(10)
-        font = th.font(15)
+        y = self._legend(surf, r.x + pad, y, w)
         if self.report.gaps:
-            draw_text(surf, "Gaps", th.font(17, "bold"), T.ACCENT, (r.x + pad, y))
-            y += th.px(26)
+            draw_text(surf, "Gaps (percentage points)", th.font(16, "bold"), T.ACCENT, (r.x + pad, y), width=w)
+            y += th.px(24)
             for name, v in self.report.gaps.items():
-                bar = pygame.Rect(r.x + pad, y, r.width - 2 * pad, th.px(24))
-                pygame.draw.rect(surf, (12, 14, 20), bar, border_radius=th.px(4))
-                mid = bar.centerx
-                w = int(bar.width / 2 * max(-1.0, min(1.0, v)))
-                fill = pygame.Rect(mid, bar.y, w, bar.height) if w >= 0 else pygame.Rect(mid + w, bar.y, -w, bar.height)
-                pygame.draw.rect(surf, T.WARN if abs(v) >= 0.2 else T.TEXT_DIM, fill)
-                pygame.draw.line(surf, T.TEXT, (mid, bar.y), (mid, bar.bottom))
-                txt = f"{name}: {v * 100:+.0f} points"
-                draw_text(surf, txt, fit_font(th, txt, bar.width - 8, 15, "bold"), T.TEXT, (bar.x + th.px(6), bar.centery),
-                          "midleft")
-                y += th.px(32)
-        if self.report.counterfactuals:
-            y += th.px(6)
-            draw_text(surf, "Counterfactuals", th.font(17, "bold"), T.ACCENT, (r.x + pad, y))
-            y += th.px(26)
-            for cf in self.report.counterfactuals:
-                txt = (f"{cf.level} - {cf.description}: intended {cf.intended * 100:.0f}% "
-                       f"(was {cf.base_intended * 100:.0f}%)"
-                       + "".join(f", {k} {v * 100:.0f}% (was {cf.base_probes.get(k, 0) * 100:.0f}%)"
-                                 for k, v in cf.probes.items()))
-                for line in wrap(txt, font, r.width - 2 * pad):
-                    if y + font.get_linesize() > r.bottom - pad:
-                        return
-                    draw_text(surf, line, font, T.TEXT, (r.x + pad, y))
-                    y += font.get_linesize()
-                y += th.px(6)
-        if not self.report.gaps and not self.report.counterfactuals:
-            draw_text(surf, "No gaps or variants for these levels.", font, T.TEXT_DIM, (r.x + pad, y))
+                bar = pygame.Rect(r.x + pad, y, w, th.px(24))
+                centred_bar(surf, bar, v, th, T.WARN if abs(v) >= 0.2 else T.TEXT_DIM, f"{name}: {gap_points(v)}")
+                y += th.px(30)
+        font = th.font(15)
+        blocks = []
+        for cf in self.report.counterfactuals:
+            rates = self._cf_rates(cf)
+            if not rates:
+                continue  # nothing this variant measures could have come out otherwise
+            blocks += [(f"{cf.level}: {cf.description}", th.font(15, "bold"), T.TEXT),
+                       ("; ".join(f"{k} {v * 100:.0f}% (was {b * 100:.0f}%)" for k, v, b in rates), font, T.TEXT_DIM),
+                       th.px(6)]
+        if blocks:
+            y += th.px(4)
+            draw_text(surf, "Counterfactual variants", th.font(16, "bold"), T.ACCENT, (r.x + pad, y), width=w)
+            y += th.px(24)
+            self.notes.draw(surf, th, pygame.Rect(r.x + pad, y, w, r.bottom - pad - y), blocks)
+        elif not self.report.gaps:
+            draw_text(surf, "No gaps or informative variants for these levels.", font, T.TEXT_DIM, (r.x + pad, y),
+                      width=w)
+
+    def _cf_rates(self, cf) -> list[tuple[str, float, float]]:
+        """The rates of a variant that can tell something: with the goal object
+        removed, the intended goal cannot be reached, so its 0% says nothing."""
+        from game.deploy import intended_condition
+        removed_goal = cf.variant.startswith("no-") and cf.variant[3:] in intended_condition(self.play.merged).reach
+        rates = [] if removed_goal else [("intended", cf.intended, cf.base_intended)]
+        return rates + [(k, v, cf.base_probes.get(k, 0.0)) for k, v in cf.probes.items()]
+
+    def _legend(self, surf, x, y, w) -> int:
+        """What the marks on the maps mean; returns the y below."""
+        th = self.theme
+        font = th.font(14)
+        s = th.px(14)
+        rows = []
+        if self.show_heat:
+            rows.append(("heat", "orange cells: where it went, over all episodes"))
+        if self.show_arrows:
+            rows.append(("arrow", "arrows: its likeliest moves from each cell"))
+        else:
+            rows.append(("trail", "blue dots: this replay's path so far"))
+        for kind, text in rows:
+            c = (x + s // 2, y + font.get_linesize() // 2)
+            if kind == "heat":
+                pygame.draw.rect(surf, (255, 140, 30), (x, c[1] - s // 2, s, s))
+            elif kind == "trail":
+                pygame.draw.circle(surf, TRAIL, c, max(2, s // 4))
+            else:
+                pygame.draw.line(surf, (255, 255, 255), (x, c[1]), (x + s, c[1]), 2)
+                pygame.draw.polygon(surf, (255, 255, 255), [(x + s, c[1]), (x + s - 5, c[1] - 4), (x + s - 5, c[1] + 4)])
+            draw_text(surf, text, font, T.TEXT_DIM, (x + s + th.px(8), y), width=w - s - th.px(8))
+            y += font.get_linesize()
+        return y + th.px(8)

@@ -15,15 +15,16 @@ SPEEDS = (0.5, 1.0, 2.0, 4.0)
 
 class SettingsScene(Scene):
     title = "Settings"
+    name = "settings"
 
     def build(self, rect):
         th = self.theme
         s = self.app.progress.settings
-        x = th.px(60)
-        y = th.px(110)
+        x = th.px(40)
+        y = th.px(64) + th.px(30)
         w = min(rect.width - 2 * x, th.px(760))
-        h = th.px(64)
-        gap = th.px(18)
+        gap = th.px(14)
+        h = min(th.px(64), (rect.height - y - th.px(110)) // 5 - gap)
         rows = [
             ("presenter", f"Presenter mode: {'on' if s.presenter else 'off'}", self.toggle_presenter, "P",
              "Everything larger, for a projector", pygame.K_p, s.presenter),
@@ -40,9 +41,13 @@ class SettingsScene(Scene):
         for i, (bid, label, fn, sc, tip, key, sel) in enumerate(rows):
             r = pygame.Rect(x, y + i * (h + gap), w, h)
             self.add(Button(bid, label, r, fn, sc, tip, selected=sel, size=22), key)
-        back = pygame.Rect(x, y + len(rows) * (h + gap) + th.px(20), th.px(200), th.px(54))
-        self.add(Button("back", "Back", back, self.app.pop, "Esc", "Back to the previous screen"), pygame.K_ESCAPE)
-        self.preview = pygame.Rect(x + w + th.px(40), y, rect.right - (x + w + th.px(40)) - th.px(40), th.px(300))
+        back = pygame.Rect(x, y + len(rows) * (h + gap) + th.px(10), th.px(200), th.px(54))
+        self.add(Button("back", "Done", back, self.app.pop, "Enter", "Back to the previous screen (Enter or Esc)",
+                        style="primary"), pygame.K_RETURN)
+        self.shortcut(pygame.K_ESCAPE, self.app.pop)
+        self.shortcut(pygame.K_KP_ENTER, self.app.pop)
+        self.preview = pygame.Rect(x + w + th.px(40), y, rect.right - (x + w + th.px(40)) - th.px(40),
+                                   min(th.px(300), rect.bottom - y - th.px(20)))
 
     def _save(self):
         self.app.save_progress()
@@ -77,11 +82,12 @@ class SettingsScene(Scene):
     def draw_content(self, surf):
         self.header(surf, "Settings", "saved for this user")
         th = self.theme
-        if self.preview.width > th.px(160):
-            panel(surf, self.preview, th)
+        cell = min(th.px(56), (self.preview.width - th.px(32)) // 4)
+        need = th.px(48) + 2 * (cell + th.px(22)) + th.px(6) + cell
+        if self.preview.width > th.px(200) and need <= self.preview.height:
+            panel(surf, self.preview, th, name="objects preview")
             draw_text(surf, "Objects", th.font(18, "bold"), T.TEXT, (self.preview.x + th.px(16), self.preview.y + th.px(12)))
             from levels import world
-            cell = min(th.px(56), (self.preview.width - th.px(32)) // 4)
             for i, kind in enumerate(world.KINDS):
                 r = pygame.Rect(self.preview.x + th.px(16) + (i % 4) * cell,
                                 self.preview.y + th.px(48) + (i // 4) * (cell + th.px(22)), cell, cell)

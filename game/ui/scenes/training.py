@@ -18,6 +18,7 @@ TICK = 0.12  # seconds per live-view step at animation speed 1
 
 class TrainingScene(Scene):
     title = "Training"
+    name = "training"
 
     def __init__(self, app, play: PlayState, work: TrainingWork | None = None, seed: int = 0):
         super().__init__(app)
@@ -59,6 +60,7 @@ class TrainingScene(Scene):
         self.add(Button("next", "Next: make a prediction", nxt, self.next, "Enter",
                         "Say what you expect the agent to do on deployment", style="primary",
                         enabled=self.finished, size=20), pygame.K_RETURN)
+        self.shortcut(pygame.K_KP_ENTER, self.next)
 
     # --- actions ---------------------------------------------------------------------
     def cancel(self) -> None:
@@ -70,8 +72,7 @@ class TrainingScene(Scene):
     def next(self) -> None:
         if not self.finished:
             return
-        from game.ui.scenes.predict import PredictScene
-        self.app.push(PredictScene(self.app, self.play))
+        self.app.next_step(self)
 
     def close(self) -> None:
         if not self.work.done:
@@ -115,9 +116,16 @@ class TrainingScene(Scene):
 
     def _draw_live(self, surf):
         th = self.theme
-        panel(surf, self.view_rect, th, (24, 28, 36))
-        draw_text(surf, "The agent playing its current policy", th.font(18, "bold"), T.ACCENT,
-                  (self.view_rect.x + th.px(14), self.view_rect.y + th.px(10)))
+        panel(surf, self.view_rect, th, (24, 28, 36), name="live view")
+        waiting = self.work.live_agent is None
+        title = "The agent playing its current policy"
+        note = "waiting for the first policy..."
+        title_w = self.view_rect.width - th.px(28)
+        nfont = th.font(16)
+        if waiting and th.font(18, "bold").size(title)[0] + nfont.size(note)[0] + th.px(20) > title_w:
+            title, note = note, ""  # too narrow for both: say what is happening now
+        draw_text(surf, title, th.font(18, "bold"), T.ACCENT,
+                  (self.view_rect.x + th.px(14), self.view_rect.y + th.px(10)), width=title_w)
         if self.live is None:
             return
         n = len(self.live.levels)
@@ -127,17 +135,16 @@ class TrainingScene(Scene):
         inner.top += th.px(30)
         inner.height -= th.px(30)
         cw, ch = inner.width // cols, inner.height // rows
-        waiting = self.work.live_agent is None
         for i in range(n):
             cell = pygame.Rect(inner.x + (i % cols) * cw, inner.y + (i // cols) * ch, cw, ch).inflate(-th.px(10), -th.px(10))
-            draw_text(surf, self.live.levels[i].name, th.font(15), T.TEXT_DIM, (cell.x, cell.y))
+            draw_text(surf, self.live.levels[i].name, th.font(15), T.TEXT_DIM, (cell.x, cell.y), width=cell.width)
             area = cell.copy()
             area.top += th.px(22)
             area.height -= th.px(22)
             terrain, objs, agent, facing, _ = self.live.view(i)
             tiles.draw_world(surf, area, terrain, objs, agent, facing, th, max_cell=th.px(64))
-        if waiting:
-            draw_text(surf, "waiting for the first policy...", th.font(16), T.TEXT_DIM,
+        if waiting and note:
+            draw_text(surf, note, nfont, T.TEXT_DIM,
                       (self.view_rect.right - th.px(14), self.view_rect.y + th.px(12)), "topright")
 
     def _draw_side(self, surf):
@@ -148,7 +155,7 @@ class TrainingScene(Scene):
         line_chart(surf, chart, ys, th, "Learning curve: success on training levels", 0.0, 1.0, T.GOOD,
                    "training steps")
         stats = pygame.Rect(s.x, chart.bottom + th.px(14), s.width, s.bottom - chart.bottom - th.px(14))
-        panel(surf, stats, th)
+        panel(surf, stats, th, name="stats")
         p = self.work.progress
         rows = [("success", f"{p.success * 100:.0f}%" if p else "-"),
                 ("mean return", f"{p.mean_return:.2f}" if p else "-"),
@@ -159,6 +166,7 @@ class TrainingScene(Scene):
         font, bold = th.font(19), th.font(22, "bold")
         step = max(th.px(24), (stats.height - th.px(20)) // len(rows))
         for name, value in rows:
-            draw_text(surf, name, font, T.TEXT_DIM, (stats.x + th.px(16), y + step // 2), "midleft")
+            draw_text(surf, name, font, T.TEXT_DIM, (stats.x + th.px(16), y + step // 2), "midleft",
+                      width=stats.width - th.px(32) - bold.size(value)[0] - th.px(12))
             draw_text(surf, value, bold, T.TEXT, (stats.right - th.px(16), y + step // 2), "midright")
             y += step

@@ -22,6 +22,7 @@ def _warm(report):
 
 
 class WarmupScene(Scene):
+    name = "warmup"
     def __init__(self, app, then, fn=_warm):
         super().__init__(app)
         self.then = then

@@ -1,0 +1,84 @@
+"""The editor's right column, drawn: the budget (what counts against it, said in
+words), the editable reward table and the design's problems (a list that scrolls).
+The editor scene owns the state and the buttons; this module only draws."""
+
+from __future__ import annotations
+
+import pygame
+
+from game.ui import theme as T
+from game.ui.widgets import draw_text, draw_wrapped, panel, value_bar
+
+ITEMS_RULE = "Each object counts 1; a spawn marker counts once per level, however many cells it marks."
+
+
+def draw_budget(ed, surf) -> None:
+    th = ed.theme
+    r = ed.budget_rect
+    panel(surf, r, th, name="budget")
+    pad = th.px(12)
+    draw_text(surf, "Budget" if not ed.play.sandbox else "Training", th.font(18, "bold"), T.ACCENT,
+              (r.x + pad, r.y + th.px(8)))
+    b = ed.budget
+    y = r.y + th.px(38)
+    bw = r.width - 2 * pad
+    if not ed.play.sandbox and b is not None:
+        for label, used, mx in (("levels", b.levels_used, b.levels_max), ("items", b.items_used, b.items_max)):
+            color = T.GOOD if used <= mx else T.BAD
+            value_bar(surf, pygame.Rect(r.x + pad, y, bw, th.px(26)), used / max(1, mx), th, color,
+                      text=f"{label}: {used} / {mx}")
+            y += th.px(32)
+        draw_wrapped(surf, ITEMS_RULE, th.font(13), T.TEXT_DIM,
+                     pygame.Rect(r.x + pad, y, bw, ed.buttons["steps-"].rect.top - y - th.px(2)), 1.1)
+    steps = ed.steps()
+    mx = ed.chapter.design.max_steps
+    label = f"steps: {steps:,}" + ("" if ed.play.sandbox else f" / {mx:,}")
+    sb = ed.buttons["steps-"].rect
+    value_bar(surf, pygame.Rect(r.x + pad, sb.y, sb.left - th.px(8) - (r.x + pad), sb.height),
+              steps / max(1, mx), th, T.GOOD if steps <= mx else T.BAD, text=label)
+
+
+def draw_reward(ed, surf) -> None:
+    th = ed.theme
+    rr = ed.reward_rect
+    panel(surf, rr, th, name="reward")
+    draw_text(surf, "Reward (editable)", th.font(18, "bold"), T.ACCENT, (rr.x + th.px(12), rr.y + th.px(8)))
+    table = ed.reward_table()
+    font, bold = th.font(16), th.font(16, "bold")
+    for ev, row in ed.reward_rows:
+        v = table.get(ev, 0.0)
+        value_x = row.right - th.px(92)
+        draw_text(surf, ev, font, T.TEXT, (row.x, row.centery), "midleft",
+                  width=value_x - row.x - th.px(60))
+        color = T.GOOD if v > 0 else T.BAD if v < 0 else T.TEXT_DIM
+        draw_text(surf, f"{v:+g}", bold, color, (value_x, row.centery), "midright")
+
+
+def draw_problems(ed, surf) -> None:
+    th = ed.theme
+    r = ed.problems_rect
+    if r.height < th.px(40):
+        return
+    panel(surf, r, th, name="problems")
+    pad = th.px(12)
+    ok = not ed.problems
+    n = len(ed.problems)
+    draw_text(surf, "Ready to train" if ok else f"{n} problem" + ("s" if n > 1 else ""),
+              th.font(18, "bold"), T.GOOD if ok else T.BAD, (r.x + pad, r.y + th.px(8)))
+    font = th.font(15)
+    view = pygame.Rect(r.x + pad, r.y + th.px(36), r.width - 2 * pad, r.height - th.px(36) - pad)
+    if ok:
+        blocks = [("The design is valid. Press Train (Enter or T) to watch the agent learn on these levels.",
+                   font, T.TEXT_DIM)]
+    else:
+        names = [n for n, _ in ed.doc.maps]
+        where = {}
+        for (li, rr, cc), msgs in ed.cell_problems.items():
+            for msg in msgs:
+                where[msg] = (li, rr, cc)
+        blocks = []
+        for p in ed.problems:
+            w = where.get(p.message)
+            head = f"{names[w[0]]}, row {w[1] + 1}, col {w[2] + 1}:" if w else f"line {p.line}:"
+            blocks += [(head, th.font(15, "bold"), T.WARN), (p.message, font, T.TEXT), th.px(6)]
+    ed.problems_view.draw(surf, th, view, blocks)
