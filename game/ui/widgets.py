@@ -213,7 +213,9 @@ class Button:
             kw, kh = kf.size(key)
             box = pygame.Rect(0, 0, kw + theme.px(8), kh + theme.px(2))
             box.midright = (r.right - theme.px(6), r.centery)
-            if box.width < r.width * 0.45:
+            room = box.left - theme.px(4) - inner.left - (r.height if self.icon is not None else 0)
+            label_fits = not self.label or theme.font(self.size * 0.8).size(self.label)[0] <= room
+            if box.width < r.width * 0.45 and label_fits:  # the label comes first; the key stays in the tooltip
                 kc = (0, 0, 0) if self.style == "primary" and self.enabled else fg
                 pygame.draw.rect(surf, kc, box, 1, border_radius=theme.px(4))
                 surf.blit(kf.render(key, True, kc), kf.render(key, True, kc).get_rect(center=box.center))
@@ -323,8 +325,8 @@ def line_chart(surf, rect: pygame.Rect, ys: list[float], theme: T.Theme, title: 
     if title:
         draw_text(surf, title, theme.font(16, "bold"), T.TEXT, (rect.x + pad, rect.y + pad),
                   width=rect.width - 2 * pad)
-    plot = pygame.Rect(rect.x + theme.px(48), rect.y + theme.px(36), rect.width - theme.px(60),
-                       rect.height - theme.px(60))
+    plot = pygame.Rect(rect.x + theme.px(48), rect.y + theme.px(44), rect.width - theme.px(60),
+                       rect.height - theme.px(68))
     if plot.width < 10 or plot.height < 10:
         return
     pygame.draw.rect(surf, (22, 26, 34), plot)

@@ -12,8 +12,7 @@ from game.ui.scene import Scene
 from game.ui.state import PlayState
 from game.ui.widgets import Button, ScrollView, draw_text, draw_wrapped, panel, wrap, wrapped_height
 
-TASK = ("1. Design training levels in the editor.   2. Train the agent on them.   "
-        "3. Predict what it will do on levels it has never seen.   4. Deploy it and read the debrief.")
+TASK = "1. Edit the training levels   2. Train   3. Predict   4. Deploy and read the debrief"
 
 
 class BriefingScene(Scene):
@@ -114,22 +113,24 @@ class BriefingScene(Scene):
         font = th.font(16)
         y = s.y + pad + th.px(34)
         limit = s.bottom - pad - rules_h - th.px(10)
+        lw = w - cell - th.px(10)
         for k, it in enumerate(items):
-            if y + cell > limit:
+            lines = wrap(it.label, font, lw)
+            if len(lines) > 2:  # the second line is cut (and the audit says so)
+                lines = [lines[0], " ".join(lines[1:])]
+            h = max(cell, len(lines) * font.get_linesize())
+            room = limit - (font.get_linesize() if k + 1 < len(items) else 0)
+            if y + h > room:
                 draw_text(surf, f"... and {len(items) - k} more in the editor", font, T.TEXT_DIM, (s.x + pad, y),
                           width=w)
                 break
             rect = pygame.Rect(s.x + pad, y, cell, cell)
             tiles.draw_cell(surf, rect, tiles.entry_for(it.symbol, legend), it.symbol, th)
-            lw = w - cell - th.px(10)
-            lines = wrap(it.label, font, lw)
-            if len(lines) > 2:  # the second line is cut (and the audit says so)
-                lines = [lines[0], " ".join(lines[1:])]
             ly = rect.centery - len(lines) * font.get_linesize() // 2
             for line in lines:
                 draw_text(surf, line, font, T.TEXT, (rect.right + th.px(10), ly), width=lw)
                 ly += font.get_linesize()
-            y += max(cell, len(lines) * font.get_linesize()) + th.px(6)
+            y += h + th.px(6)
         y = s.bottom - pad - rules_h
         for line in rules:
             y = draw_wrapped(surf, "- " + line, rfont, T.TEXT_DIM, pygame.Rect(s.x + pad, y, w, s.bottom - y))

@@ -25,7 +25,7 @@ NEXT_STEPS = {
     "deceptive-style": "Its behaviour depends on a cue it can see. Make the training signal not depend "
                        "on that cue, or make the cue uninformative.",
 }
-STAR_TEXT = {"passed": "Passed: the intended goal on deployment",
+STAR_TEXT = {"passed": "Passed on deployment",
              "budget": "Within the chapter's budget",
              "prediction": "Predicted what happened"}
 

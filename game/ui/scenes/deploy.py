@@ -18,7 +18,7 @@ from game.ui.scene import Scene
 from game.deploy import gap_points
 from game.ui.state import PlayState
 from game.ui.tasks import Task
-from game.ui.widgets import Button, ScrollView, centred_bar, draw_text, panel, value_bar
+from game.ui.widgets import Button, ScrollView, centred_bar, draw_text, draw_wrapped, panel, value_bar, wrap
 from levels import world
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0)
@@ -143,7 +143,7 @@ class DeployScene(Scene):
             return
         g = th.px(12)
         probes = len(self.play.merged.probes)
-        fixed = th.px(62) + (1 + probes) * th.px(29) + th.px(20)  # name, tag, bars, control line
+        fixed = th.px(84) + (1 + probes) * th.px(29) + th.px(20)  # name (2 lines), tag, bars, control line
         need = fixed + th.px(90)                                  # and a readable map
 
         def shape(k):
@@ -157,7 +157,7 @@ class DeployScene(Scene):
                     best = (score, cols, rows, cw, ch)
             return best
         per_page = n
-        while per_page > 1 and shape(per_page)[4] < need:
+        while per_page > 1 and (shape(per_page)[4] < need or shape(per_page)[3] < th.px(230)):
             per_page -= 1
         self.per_page = per_page
         self.page = self.page % max(1, -(-n // per_page))
@@ -276,8 +276,13 @@ class DeployScene(Scene):
         w = rect.width - 2 * pad
         # the level's name on its own line, what is drawn on the next: they never share a line
         name_font = th.font(18, "bold")
-        draw_text(surf, lr.name, name_font, T.TEXT, (rect.x + pad, rect.y + pad), width=w)
-        tag_y = rect.y + pad + name_font.get_linesize()
+        lines = wrap(lr.name, name_font, w)
+        if len(lines) > 2:  # a third line is cut (and the audit says so)
+            lines = [lines[0], " ".join(lines[1:])]
+        tag_y = rect.y + pad
+        for line in lines:
+            draw_text(surf, line, name_font, T.TEXT, (rect.x + pad, tag_y), width=w)
+            tag_y += name_font.get_linesize()
         tag_font = th.font(13)
         probes = list(lr.probes.items())
         bar_h = th.px(24)
@@ -295,7 +300,7 @@ class DeployScene(Scene):
                 # the arrows belong to one layout: draw that layout, not a replay's
                 self._arrows(surf, grid, pm)
                 objs = list(pm.objects)
-                tag = "policy arrows for this layout (replays hidden)"
+                tag = "arrows for this layout"
             else:
                 t = min(self.frame, len(replay.positions) - 1)
                 alive = replay.alive[t] if t < len(replay.alive) else 0
@@ -406,8 +411,8 @@ class DeployScene(Scene):
             y += th.px(24)
             self.notes.draw(surf, th, pygame.Rect(r.x + pad, y, w, r.bottom - pad - y), blocks)
         elif not self.report.gaps:
-            draw_text(surf, "No gaps or informative variants for these levels.", font, T.TEXT_DIM, (r.x + pad, y),
-                      width=w)
+            draw_wrapped(surf, "No gaps or informative variants for these levels.", font, T.TEXT_DIM,
+                         pygame.Rect(r.x + pad, y, w, r.bottom - y))
 
     def _cf_rates(self, cf) -> list[tuple[str, float, float]]:
         """The rates of a variant that can tell something: with the goal object
@@ -438,6 +443,6 @@ class DeployScene(Scene):
             else:
                 pygame.draw.line(surf, (255, 255, 255), (x, c[1]), (x + s, c[1]), 2)
                 pygame.draw.polygon(surf, (255, 255, 255), [(x + s, c[1]), (x + s - 5, c[1] - 4), (x + s - 5, c[1] + 4)])
-            draw_text(surf, text, font, T.TEXT_DIM, (x + s + th.px(8), y), width=w - s - th.px(8))
-            y += font.get_linesize()
+            y = draw_wrapped(surf, text, font, T.TEXT_DIM, pygame.Rect(x + s + th.px(8), y, w - s - th.px(8),
+                                                                      th.px(200)), 1.1)
         return y + th.px(8)

@@ -22,7 +22,7 @@ from game.ui.scene import Scene
 from game.ui.scenes import editor_panels as panels
 from game.ui.state import PlayState, for_sandbox
 from levels.format import describe_entry
-from game.ui.widgets import Button, ScrollView, draw_text, draw_wrapped, flow, panel, value_bar, wrap
+from game.ui.widgets import Button, ScrollView, draw_text, draw_wrapped, flow, panel, wrapped_height
 
 AUTOSAVE_DELAY = 0.8
 VALIDATE_DELAY = 0.15
@@ -305,19 +305,21 @@ class EditorScene(Scene):
         self.add(Button("train", "Train the agent", tb, self.train, "Enter",
                         "Train on these levels (needs a valid design); Enter or T", style="primary", size=21),
                  pygame.K_t)
-        b_h = th.px(200) if not self.play.sandbox else th.px(96)
-        self.budget_rect = pygame.Rect(r.x, r.y, r.width, b_h)
-        sy2 = self.budget_rect.bottom - th.px(44)
-        self.add(Button("steps-", "-", pygame.Rect(r.right - th.px(112), sy2, th.px(48), th.px(34)),
-                        lambda: self.change_steps(-1), "[", "Fewer training steps", size=20), pygame.K_LEFTBRACKET)
-        self.add(Button("steps+", "+", pygame.Rect(r.right - th.px(60), sy2, th.px(48), th.px(34)),
-                        lambda: self.change_steps(1), "]", "More training steps", size=20), pygame.K_RIGHTBRACKET)
+        # budget: levels and items side by side, what counts as an item, the steps bar with - and +
+        rule_h = 0 if self.play.sandbox else wrapped_height(panels.ITEMS_RULE, th.font(13), r.width - th.px(24), 1.1)
+        head = th.px(38) + (0 if self.play.sandbox else th.px(26 + 6) + rule_h + th.px(4))
+        self.budget_rect = pygame.Rect(r.x, r.y, r.width, head + th.px(34 + 12))
+        sy2 = r.y + head
+        self.add(Button("steps-", "-", pygame.Rect(r.right - th.px(104), sy2, th.px(44), th.px(34)),
+                        lambda: self.change_steps(-1), "[", "Fewer training steps ([)", size=20), pygame.K_LEFTBRACKET)
+        self.add(Button("steps+", "+", pygame.Rect(r.right - th.px(56), sy2, th.px(44), th.px(34)),
+                        lambda: self.change_steps(1), "]", "More training steps (])", size=20), pygame.K_RIGHTBRACKET)
         self.reward_rows: list[tuple[str, pygame.Rect]] = []
         y = self.budget_rect.bottom + th.px(10)
         self.reward_rect = None
         if self.chapter.design.reward_editable:
             events = list(self.reward_table())
-            rh = max(th.px(26), min(th.px(32), (tb.top - y - th.px(150)) // max(1, len(events)) - th.px(4)))
+            rh = max(th.px(26), min(th.px(32), (tb.top - y - th.px(170)) // max(1, len(events)) - th.px(4)))
             self.reward_rect = pygame.Rect(r.x, y, r.width, th.px(36) + len(events) * (rh + th.px(4)) + th.px(4))
             yy = y + th.px(36)
             for ev in events:

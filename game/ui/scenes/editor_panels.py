@@ -7,9 +7,18 @@ from __future__ import annotations
 import pygame
 
 from game.ui import theme as T
-from game.ui.widgets import draw_text, draw_wrapped, panel, value_bar
+from game.ui.widgets import draw_text, draw_wrapped, fit_font, panel, value_bar
 
-ITEMS_RULE = "Each object counts 1; a spawn marker counts once per level, however many cells it marks."
+ITEMS_RULE = "Items: each object counts 1; a spawn marker counts once per level, however many cells it marks."
+
+
+def short_count(n: int) -> str:
+    """25000 -> "25k", 1500000 -> "1.5M": a step count short enough for a bar."""
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:g}M"
+    if n >= 1_000:
+        return f"{n / 1_000:g}k"
+    return str(n)
 
 
 def draw_budget(ed, surf) -> None:
@@ -23,18 +32,19 @@ def draw_budget(ed, surf) -> None:
     y = r.y + th.px(38)
     bw = r.width - 2 * pad
     if not ed.play.sandbox and b is not None:
-        for label, used, mx in (("levels", b.levels_used, b.levels_max), ("items", b.items_used, b.items_max)):
+        half = (bw - th.px(8)) // 2
+        for k, (label, used, mx) in enumerate((("levels", b.levels_used, b.levels_max),
+                                                ("items", b.items_used, b.items_max))):
             color = T.GOOD if used <= mx else T.BAD
-            value_bar(surf, pygame.Rect(r.x + pad, y, bw, th.px(26)), used / max(1, mx), th, color,
-                      text=f"{label}: {used} / {mx}")
-            y += th.px(32)
-        draw_wrapped(surf, ITEMS_RULE, th.font(13), T.TEXT_DIM,
-                     pygame.Rect(r.x + pad, y, bw, ed.buttons["steps-"].rect.top - y - th.px(2)), 1.1)
+            value_bar(surf, pygame.Rect(r.x + pad + k * (half + th.px(8)), y, half, th.px(26)), used / max(1, mx),
+                      th, color, text=f"{label}: {used} / {mx}")
+        y += th.px(32)
+        draw_wrapped(surf, ITEMS_RULE, th.font(13), T.TEXT_DIM, pygame.Rect(r.x + pad, y, bw, r.bottom - y), 1.1)
     steps = ed.steps()
     mx = ed.chapter.design.max_steps
-    label = f"steps: {steps:,}" + ("" if ed.play.sandbox else f" / {mx:,}")
     sb = ed.buttons["steps-"].rect
-    value_bar(surf, pygame.Rect(r.x + pad, sb.y, sb.left - th.px(8) - (r.x + pad), sb.height),
+    label = f"{short_count(steps)}" + ("" if ed.play.sandbox else f" / {short_count(mx)}") + " steps"
+    value_bar(surf, pygame.Rect(r.x + pad, sb.y, sb.left - th.px(6) - (r.x + pad), sb.height),
               steps / max(1, mx), th, T.GOOD if steps <= mx else T.BAD, text=label)
 
 
@@ -44,12 +54,13 @@ def draw_reward(ed, surf) -> None:
     panel(surf, rr, th, name="reward")
     draw_text(surf, "Reward (editable)", th.font(18, "bold"), T.ACCENT, (rr.x + th.px(12), rr.y + th.px(8)))
     table = ed.reward_table()
-    font, bold = th.font(16), th.font(16, "bold")
+    bold = th.font(16, "bold")
     for ev, row in ed.reward_rows:
         v = table.get(ev, 0.0)
-        value_x = row.right - th.px(92)
-        draw_text(surf, ev, font, T.TEXT, (row.x, row.centery), "midleft",
-                  width=value_x - row.x - th.px(60))
+        value_x = row.right - th.px(90)
+        room = value_x - bold.size(f"{v:+g}")[0] - th.px(10) - row.x
+        draw_text(surf, ev, fit_font(th, ev, room, 16, min_size=13), T.TEXT, (row.x, row.centery), "midleft",
+                  width=room)
         color = T.GOOD if v > 0 else T.BAD if v < 0 else T.TEXT_DIM
         draw_text(surf, f"{v:+g}", bold, color, (value_x, row.centery), "midright")
 

@@ -9,6 +9,7 @@ from game.ui import theme as T
 from game.ui.scene import Scene
 from game.ui.widgets import Button, draw_text, panel
 from game.ui import tiles
+from levels import world
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0)
 
@@ -82,20 +83,26 @@ class SettingsScene(Scene):
     def draw_content(self, surf):
         self.header(surf, "Settings", "saved for this user")
         th = self.theme
-        cell = min(th.px(56), (self.preview.width - th.px(32)) // 4)
-        need = th.px(48) + 2 * (cell + th.px(22)) + th.px(6) + cell
-        if self.preview.width > th.px(200) and need <= self.preview.height:
-            panel(surf, self.preview, th, name="objects preview")
-            draw_text(surf, "Objects", th.font(18, "bold"), T.TEXT, (self.preview.x + th.px(16), self.preview.y + th.px(12)))
-            from levels import world
-            for i, kind in enumerate(world.KINDS):
-                r = pygame.Rect(self.preview.x + th.px(16) + (i % 4) * cell,
-                                self.preview.y + th.px(48) + (i // 4) * (cell + th.px(22)), cell, cell)
-                surf.blit(tiles.terrain_surface("floor", cell), r.topleft)
-                color = world.DEFAULT_COLOR[kind]
-                surf.blit(tiles.object_surface(kind, color, 2025 if kind == "calendar" else 0, cell, th), r.topleft)
-                draw_text(surf, kind, th.font(13), T.TEXT_DIM, (r.centerx, r.bottom + th.px(2)), "midtop")
-            y = self.preview.y + th.px(48) + 2 * (cell + th.px(22)) + th.px(6)
-            for i, c in enumerate(world.COLORS):
-                r = pygame.Rect(self.preview.x + th.px(16) + i * (cell * 4 // 6), y, cell * 4 // 6, cell * 4 // 6)
-                surf.blit(tiles.object_surface("coin", c, 0, r.width, th), r.topleft)
+        label_font = th.font(13)
+        col_w = max(label_font.size(k)[0] for k in world.KINDS) + th.px(12)
+        cols = max(1, (self.preview.width - th.px(32)) // col_w)
+        cell = min(th.px(56), col_w - th.px(12))
+        rows = -(-len(world.KINDS) // cols)
+        need = th.px(48) + rows * (cell + th.px(22)) + th.px(6) + cell * 4 // 6 + th.px(12)
+        if cols < 2 or need > self.preview.height:
+            return
+        box = pygame.Rect(self.preview.x, self.preview.y, self.preview.width, need)
+        panel(surf, box, th, name="objects preview")
+        draw_text(surf, "Objects", th.font(18, "bold"), T.TEXT, (box.x + th.px(16), box.y + th.px(12)))
+        for i, kind in enumerate(world.KINDS):
+            cx = self.preview.x + th.px(16) + (i % cols) * col_w + col_w // 2
+            r = pygame.Rect(0, self.preview.y + th.px(48) + (i // cols) * (cell + th.px(22)), cell, cell)
+            r.centerx = cx
+            surf.blit(tiles.terrain_surface("floor", cell), r.topleft)
+            color = world.DEFAULT_COLOR[kind]
+            surf.blit(tiles.object_surface(kind, color, 2025 if kind == "calendar" else 0, cell, th), r.topleft)
+            draw_text(surf, kind, label_font, T.TEXT_DIM, (r.centerx, r.bottom + th.px(2)), "midtop")
+        y = self.preview.y + th.px(48) + rows * (cell + th.px(22)) + th.px(6)
+        for i, c in enumerate(world.COLORS):
+            r = pygame.Rect(self.preview.x + th.px(16) + i * (cell * 4 // 6), y, cell * 4 // 6, cell * 4 // 6)
+            surf.blit(tiles.object_surface("coin", c, 0, r.width, th), r.topleft)

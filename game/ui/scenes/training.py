@@ -48,15 +48,17 @@ class TrainingScene(Scene):
         m = th.px(20)
         top = th.px(64) + m
         right_w = max(th.px(380), rect.width * 2 // 5)
-        self.view_rect = pygame.Rect(m, top, rect.width - right_w - 3 * m, rect.height - top - th.px(110))
-        self.side = pygame.Rect(self.view_rect.right + m, top, right_w, self.view_rect.height)
-        self.bar = pygame.Rect(m, self.view_rect.bottom + th.px(16), rect.width - 2 * m, th.px(34))
         bh = th.px(52)
-        cancel = pygame.Rect(m, rect.bottom - bh - th.px(8), th.px(200), bh)
+        bar_h = th.px(32)
+        buttons_y = rect.bottom - bh - th.px(10)
+        self.bar = pygame.Rect(m, buttons_y - th.px(12) - bar_h, rect.width - 2 * m, bar_h)
+        self.view_rect = pygame.Rect(m, top, rect.width - right_w - 3 * m, self.bar.top - th.px(12) - top)
+        self.side = pygame.Rect(self.view_rect.right + m, top, right_w, self.view_rect.height)
+        cancel = pygame.Rect(m, buttons_y, th.px(200), bh)
         self.add(Button("cancel", "Cancel", cancel, self.cancel, "Esc", "Stop training and go back to the editor",
                         style="danger", size=20), pygame.K_ESCAPE)
         nxt = pygame.Rect(0, 0, th.px(320), bh)
-        nxt.bottomright = (rect.right - m, rect.bottom - th.px(8))
+        nxt.bottomright = (rect.right - m, buttons_y + bh)
         self.add(Button("next", "Next: make a prediction", nxt, self.next, "Enter",
                         "Say what you expect the agent to do on deployment", style="primary",
                         enabled=self.finished, size=20), pygame.K_RETURN)
@@ -152,7 +154,7 @@ class TrainingScene(Scene):
         s = self.side
         chart = pygame.Rect(s.x, s.y, s.width, s.height * 11 // 20)
         ys = [c[1] for c in self.work.curve]
-        line_chart(surf, chart, ys, th, "Learning curve: success on training levels", 0.0, 1.0, T.GOOD,
+        line_chart(surf, chart, ys, th, "Success on your training levels", 0.0, 1.0, T.GOOD,
                    "training steps")
         stats = pygame.Rect(s.x, chart.bottom + th.px(14), s.width, s.bottom - chart.bottom - th.px(14))
         panel(surf, stats, th, name="stats")
