@@ -248,16 +248,18 @@ class App:
         self._draw_toasts(surf)
 
     def _draw_toasts(self, surf) -> None:
+        """Messages stack down from under the title bar at the right: never over the
+        bottom row, where each scene keeps its main button."""
         self.toasts = [t for t in self.toasts if t[2] > self.now]
         th = self.theme
-        y = surf.get_height() - th.px(16)
+        y = th.px(64) + th.px(10)
         font = th.font(17)
         width = min(th.px(560), surf.get_width() - th.px(40))
         for text, kind, _ in reversed(self.toasts[-4:]):
             lines = wrap(text, font, width - th.px(24))
             h = len(lines) * font.get_linesize() + th.px(16)
             rect = pygame.Rect(0, 0, width, h)
-            rect.bottomright = (surf.get_width() - th.px(16), y)
+            rect.topright = (surf.get_width() - th.px(16), y)
             color = {"bad": T.BAD, "warn": T.WARN, "good": T.GOOD}.get(kind, T.ACCENT)
             pygame.draw.rect(surf, (14, 16, 22), rect, border_radius=th.px(8))
             pygame.draw.rect(surf, color, rect, 2, border_radius=th.px(8))
@@ -267,7 +269,7 @@ class App:
             for line in lines:
                 surf.blit(font.render(line, True, T.TEXT), (rect.x + th.px(16), ty))
                 ty += font.get_linesize()
-            y = rect.top - th.px(8)
+            y = rect.bottom + th.px(8)
 
     # --- running ---------------------------------------------------------------------------
     def run(self) -> int:

@@ -143,7 +143,7 @@ class DeployScene(Scene):
             return
         g = th.px(12)
         probes = len(self.play.merged.probes)
-        fixed = th.px(84) + (1 + probes) * th.px(29) + th.px(20)  # name (2 lines), tag, bars, control line
+        fixed = th.px(84) + (1 + probes) * th.px(29) + th.px(36)  # name (2 lines), tag, bars, control lines
         need = fixed + th.px(90)                                  # and a readable map
 
         def shape(k):
@@ -286,7 +286,12 @@ class DeployScene(Scene):
         tag_font = th.font(13)
         probes = list(lr.probes.items())
         bar_h = th.px(24)
-        bars_h = (1 + len(probes)) * (bar_h + th.px(5)) + (th.px(20) if ctl is not None else 0)
+        ctl_font = th.font(13)
+        ctl_lines = []
+        if ctl is not None:
+            ctl_lines = wrap("control agent: intended " + f"{ctl.intended * 100:.0f}%" + "".join(
+                f", {k} {v * 100:.0f}%" for k, v in ctl.probes.items()), ctl_font, w)
+        bars_h = (1 + len(probes)) * (bar_h + th.px(5)) + len(ctl_lines) * ctl_font.get_linesize()
         top = tag_y + tag_font.get_linesize() + th.px(4)
         area = pygame.Rect(rect.x + pad, top, w, rect.bottom - top - bars_h - th.px(10))
         level = self.play.merged.level(lr.name)
@@ -323,10 +328,9 @@ class DeployScene(Scene):
         for name, v in probes:
             value_bar(surf, pygame.Rect(rect.x + pad, y, w, bar_h), v, th, T.WARN, text=f"{name}: {v * 100:.0f}%")
             y += bar_h + th.px(5)
-        if ctl is not None:
-            txt = "control agent: intended " + f"{ctl.intended * 100:.0f}%" + "".join(
-                f", {k} {v * 100:.0f}%" for k, v in ctl.probes.items())
-            draw_text(surf, txt, th.font(13), T.TEXT_DIM, (rect.x + pad, y), width=w)
+        for line in ctl_lines:
+            draw_text(surf, line, ctl_font, T.TEXT_DIM, (rect.x + pad, y), width=w)
+            y += ctl_font.get_linesize()
 
     @staticmethod
     def _facing(replay, t: int) -> int:

@@ -322,14 +322,20 @@ class EditorScene(Scene):
             rh = max(th.px(26), min(th.px(32), (tb.top - y - th.px(170)) // max(1, len(events)) - th.px(4)))
             self.reward_rect = pygame.Rect(r.x, y, r.width, th.px(36) + len(events) * (rh + th.px(4)) + th.px(4))
             yy = y + th.px(36)
+            name_font = th.font(13)
             for ev in events:
                 row = pygame.Rect(r.x + th.px(12), yy, r.width - th.px(24), rh)
+                # a name too long to share its row with the value and buttons gets a line of its own
+                if name_font.size(ev)[0] > row.width - th.px(90) - th.px(60):
+                    row.height = rh + name_font.get_linesize()
                 self.reward_rows.append((ev, row))
-                self.add(Button(f"reward-:{ev}", "-", pygame.Rect(row.right - th.px(84), yy, th.px(40), rh),
+                by = row.bottom - rh
+                self.add(Button(f"reward-:{ev}", "-", pygame.Rect(row.right - th.px(84), by, th.px(40), rh),
                                 lambda ev=ev: self.change_reward(ev, -1), "", f"Lower the reward for '{ev}'", size=18))
-                self.add(Button(f"reward+:{ev}", "+", pygame.Rect(row.right - th.px(40), yy, th.px(40), rh),
+                self.add(Button(f"reward+:{ev}", "+", pygame.Rect(row.right - th.px(40), by, th.px(40), rh),
                                 lambda ev=ev: self.change_reward(ev, 1), "", f"Raise the reward for '{ev}'", size=18))
-                yy += rh + th.px(4)
+                yy += row.height + th.px(4)
+            self.reward_rect.height = yy - y + th.px(4)
             y = self.reward_rect.bottom + th.px(10)
         self.problems_rect = pygame.Rect(r.x, y, r.width, tb.top - th.px(10) - y)
 
@@ -444,6 +450,11 @@ class EditorScene(Scene):
         if event.key == pygame.K_SPACE:
             self._key_paint(1)
             return True
+        if event.key == pygame.K_TAB:  # Tab / Shift+Tab: the next / previous tool (beyond keys 1-9)
+            d = -1 if event.mod & pygame.KMOD_SHIFT else 1
+            self.set_tool((self.tool + d) % len(self.palette))
+            self.rebuild()
+            return True
         if event.key in (pygame.K_DELETE, pygame.K_BACKSPACE):
             self._key_paint(3)
             return True
@@ -546,13 +557,13 @@ class EditorScene(Scene):
         draw_text(surf, "Palette", th.font(18, "bold"), T.ACCENT, (lp.x + th.px(12), lp.y + th.px(10)))
         small = th.font(13, "bold")
         if self.pal_hidden[0]:
-            draw_text(surf, f"\u25b2 {self.pal_hidden[0]} more (wheel)", small, T.ACCENT,
+            draw_text(surf, f"\u25b2 {self.pal_hidden[0]} more (Tab, wheel)", small, T.ACCENT,
                       (lp.x + th.px(12), self.pal_area.y - th.px(19)), width=w)
         if self.pal_hidden[1]:
-            draw_text(surf, f"\u25bc {self.pal_hidden[1]} more (wheel)", small, T.ACCENT,
+            draw_text(surf, f"\u25bc {self.pal_hidden[1]} more (Tab, wheel)", small, T.ACCENT,
                       (lp.x + th.px(12), self.pal_area.bottom + th.px(1)), width=w)
         y = self.buttons["undo"].rect.bottom + th.px(8)
-        note = ("Mouse: left paints, right erases. Keys: arrows move, Space paints, Del erases. "
+        note = ("Mouse: left paints, right erases. Keys: Tab picks a tool, arrows move, Space paints, Del erases. "
                 + (self.saved_note or "Autosaves."))
         draw_wrapped(surf, note, th.font(13), T.TEXT_DIM, pygame.Rect(lp.x + th.px(12), y, w, lp.bottom - y), 1.15)
 

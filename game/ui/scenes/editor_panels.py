@@ -58,11 +58,15 @@ def draw_reward(ed, surf) -> None:
     for ev, row in ed.reward_rows:
         v = table.get(ev, 0.0)
         value_x = row.right - th.px(90)
-        room = value_x - bold.size(f"{v:+g}")[0] - th.px(10) - row.x
-        draw_text(surf, ev, fit_font(th, ev, room, 16, min_size=13), T.TEXT, (row.x, row.centery), "midleft",
-                  width=room)
+        ctrl_y = ed.buttons[f"reward+:{ev}"].rect.centery
+        if ed.buttons[f"reward+:{ev}"].rect.top > row.top:  # the name has its own line
+            draw_text(surf, ev, th.font(13), T.TEXT, (row.x, row.y), width=row.width)
+        else:
+            room = value_x - bold.size(f"{v:+g}")[0] - th.px(10) - row.x
+            draw_text(surf, ev, fit_font(th, ev, room, 16, min_size=13), T.TEXT, (row.x, ctrl_y), "midleft",
+                      width=room)
         color = T.GOOD if v > 0 else T.BAD if v < 0 else T.TEXT_DIM
-        draw_text(surf, f"{v:+g}", bold, color, (value_x, row.centery), "midright")
+        draw_text(surf, f"{v:+g}", bold, color, (value_x, ctrl_y), "midright")
 
 
 def draw_problems(ed, surf) -> None:
