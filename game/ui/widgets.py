@@ -56,14 +56,8 @@ def draw_text(surf, text: str, font, color, pos, anchor: str = "topleft",
     img = font.render(text, True, color)
     rect = img.get_rect(**{anchor: pos})
     surf.blit(img, rect)
-    AUDIT.record("text", text, _ink(rect, font), fits)
+    AUDIT.record("text", text, rect, fits)
     return rect
-
-
-def _ink(rect: pygame.Rect, font) -> pygame.Rect:
-    """The part of a rendered line the letters occupy (fonts pad above and below)."""
-    pad = max(0, (rect.height - font.get_ascent() + font.get_descent()) // 2) if rect.height else 0
-    return rect.inflate(0, -2 * min(pad, rect.height // 4))
 
 
 def elide(text: str, font, width: int) -> str:
@@ -99,7 +93,7 @@ def draw_wrapped(surf, text: str, font, color, rect: pygame.Rect, line_gap: floa
         if line:
             img = font.render(line, True, color)
             surf.blit(img, (rect.left, y))
-            AUDIT.record("text", line, _ink(img.get_rect(topleft=(rect.left, y)), font))
+            AUDIT.record("text", line, img.get_rect(topleft=(rect.left, y)))
         y += step
     return y
 
