@@ -246,6 +246,7 @@ def draw_tooltip(surf, theme: T.Theme, text: str, pos) -> None:
     sw, sh = surf.get_size()
     if rect.right > sw - 4:
         rect.right = sw - 4
+    rect.left = max(4, rect.left)
     if rect.bottom > sh - 4:
         rect.bottom = pos[1] - theme.px(6)
     pygame.draw.rect(surf, (8, 10, 14), rect, border_radius=theme.px(6))
@@ -387,6 +388,7 @@ class TextInput:
         return False
 
     def draw(self, surf, theme: T.Theme, t: float) -> None:
+        AUDIT.record("control", "text field", self.rect)
         pygame.draw.rect(surf, (12, 14, 20), self.rect, border_radius=theme.px(6))
         pygame.draw.rect(surf, T.ACCENT if self.focused else T.BORDER, self.rect, 2, border_radius=theme.px(6))
         font = theme.font(18, "mono")
