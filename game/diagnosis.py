@@ -19,10 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from game.deploy import DeployReport, gap_points, gap_sides, intended_condition
+from game.deploy import DeployReport, gap_points, gap_sides
 from levels.model import LevelFile
-
-LABELS = ("aligned", "proxy", "approximate", "capability-failure", "deceptive-style")
 
 TERMS = {
     "aligned": "aligned on these levels",
@@ -73,7 +71,7 @@ def thresholds(lf: LevelFile) -> dict[str, float]:
 def proxy_probes(lf: LevelFile) -> list[str]:
     """Probes that can stand for a goal other than the intended one: every probe
     except those that only measure the intended goal itself."""
-    intended = intended_condition(lf)
+    intended = lf.intended()
     out = []
     for name, cond in lf.probes.items():
         if set(cond.reach) <= set(intended.reach) and not cond.avoid and not cond.at_least:
@@ -84,9 +82,9 @@ def proxy_probes(lf: LevelFile) -> list[str]:
 
 def diagnose(lf: LevelFile, report: DeployReport) -> Diagnosis:
     th = thresholds(lf)
-    bar = lf.chapter.bar if lf.chapter is not None else 0.8
+    bar = lf.pass_bar()
     goal = (lf.chapter.intended_text if lf.chapter and lf.chapter.intended_text
-            else " and ".join(intended_condition(lf).reach) or "the intended goal")
+            else " and ".join(lf.intended().reach) or "the intended goal")
     intended = report.intended
     evidence = [f"{r.name}: intended goal {pct(r.intended)}"
                 + "".join(f", {k} {pct(v)}" for k, v in r.probes.items())

@@ -174,7 +174,7 @@ def test_predict_header_states_the_measured_training_success(tmp_path):
 
     from game.ui.scenes.predict import training_summary
     from game.ui.state import PlayState, chapter_entries
-    from levels.format import load
+    from levels.load import load
     entry = chapter_entries()[0][0]
     play = PlayState(load(entry.path), entry)
     play.train_result = SimpleNamespace(success=0.36)

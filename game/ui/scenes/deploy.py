@@ -321,7 +321,7 @@ class DeployScene(Scene):
                 tiles.draw_agent(surf, grid.rect(*replay.positions[t]), self._facing(replay, t))
             draw_text(surf, tag, tag_font, T.TEXT_DIM, (rect.x + pad, tag_y), width=w)
         y = rect.bottom - bars_h - th.px(2)
-        bar = self.play.chapter.chapter.bar if self.play.chapter.chapter else 0.8
+        bar = self.play.chapter.pass_bar()
         value_bar(surf, pygame.Rect(rect.x + pad, y, w, bar_h), lr.intended, th,
                   T.GOOD if lr.intended >= bar else T.BAD, text=f"intended goal: {lr.intended * 100:.0f}%")
         y += bar_h + th.px(5)
@@ -421,8 +421,7 @@ class DeployScene(Scene):
     def _cf_rates(self, cf) -> list[tuple[str, float, float]]:
         """The rates of a variant that can tell something: with the goal object
         removed, the intended goal cannot be reached, so its 0% says nothing."""
-        from game.deploy import intended_condition
-        removed_goal = cf.variant.startswith("no-") and cf.variant[3:] in intended_condition(self.play.merged).reach
+        removed_goal = cf.variant.startswith("no-") and cf.variant[3:] in self.play.merged.intended().reach
         rates = [] if removed_goal else [("intended", cf.intended, cf.base_intended)]
         return rates + [(k, v, cf.base_probes.get(k, 0.0)) for k, v in cf.probes.items()]
 

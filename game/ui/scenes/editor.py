@@ -21,7 +21,7 @@ from game.ui.editmodel import EditDoc, read_saved_design
 from game.ui.scene import Scene
 from game.ui.scenes import editor_panels as panels
 from game.ui.state import PlayState, for_sandbox
-from levels.format import describe_entry
+from levels.symbols import describe_entry
 from game.ui.widgets import Button, ScrollView, draw_text, draw_wrapped, flow, panel, wrapped_height
 
 AUTOSAVE_DELAY = 0.8
@@ -117,21 +117,18 @@ class EditorScene(Scene):
         return designs.design_toml(self.chapter, self.doc.maps, self.doc.reward, self.doc.steps)
 
     def validate(self) -> None:
-        """Check the design with game.designs (the same messages as `check`) and map
-        each problem to its level and cell."""
+        """Check the design with game.designs (the same messages as `check`); a problem
+        about a map cell names its level and cell (the design's [[train]] levels are
+        the editor's maps, in order)."""
         text = self.design_text()
         path = str(self.play.design_path())
         self.design, self.problems = designs.parse_design(text, self.chapter, path, self.play.sandbox)
         self.budget = designs.budget(self.chapter, self.doc.maps, self.steps())
-        starts = [i + 1 for i, line in enumerate(text.split("\n")) if line.startswith('map = """')]
         self.cell_problems = {}
         for p in self.problems:
-            for li, start in enumerate(starts):
-                h = len(self.doc.maps[li][1]) if li < len(self.doc.maps) else 0
-                if start < p.line <= start + h:
-                    key = (li, p.line - start - 1, max(0, p.col - 1))
-                    self.cell_problems.setdefault(key, []).append(p.message)
-                    break
+            if p.cell is not None and p.cell.set_name == "train":
+                key = (p.cell.index, p.cell.row, p.cell.col)
+                self.cell_problems.setdefault(key, []).append(p.message)
         self._validated = self.doc.version
 
     def save(self, note: bool = False) -> None:

@@ -87,13 +87,12 @@ def draw_problems(ed, surf) -> None:
                    font, T.TEXT_DIM)]
     else:
         names = [n for n, _ in ed.doc.maps]
-        where = {}
-        for (li, rr, cc), msgs in ed.cell_problems.items():
-            for msg in msgs:
-                where[msg] = (li, rr, cc)
         blocks = []
         for p in ed.problems:
-            w = where.get(p.message)
-            head = f"{names[w[0]]}, row {w[1] + 1}, col {w[2] + 1}:" if w else f"line {p.line}:"
+            c = getattr(p, "cell", None)
+            if c is not None and c.set_name == "train" and c.index < len(names):
+                head = f"{names[c.index]}, row {c.row + 1}, col {c.col + 1}:"
+            else:
+                head = f"line {p.line}:"
             blocks += [(head, th.font(15, "bold"), T.WARN), (p.message, font, T.TEXT), th.px(6)]
     ed.problems_view.draw(surf, th, view, blocks)

@@ -18,8 +18,7 @@ def training_summary(play: PlayState) -> str:
     success = getattr(play.train_result, "success", None)
     if success is None:
         return "What will the agent do on levels it has never seen?"
-    ch = play.chapter.chapter
-    bar = ch.bar if ch is not None else 0.8
+    bar = play.chapter.pass_bar()
     pct = f"{success * 100:.0f}%"
     if success >= bar:
         return (f"In training the agent reached its goal in {pct} of episodes. "

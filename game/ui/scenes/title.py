@@ -110,7 +110,7 @@ class TitleScene(Scene):
             self.app.toast("Locked: play the chapter before it first, or turn on Workshop mode "
                            "(all chapters open) in Settings (F2).", "warn", 6)
             return
-        from levels.format import load
+        from levels.load import load
         from levels.errors import LevelFormatError
         try:
             lf = load(e.path)
