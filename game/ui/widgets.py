@@ -518,7 +518,11 @@ class ScrollView:
         surf.set_clip(old)
         if self.max_offset > 0:
             self._scrollbar(surf, theme, rect)
-        AUDIT.record("block", self.name, rect)
+        # a view lower than its first line (or its pill) shows nothing useful: report it cut
+        first = next((ln[2] for ln in self._lines), None)
+        need = min(self.content_h, max(first.get_linesize() * 2 if self.max_offset else 0,
+                                       first.get_linesize())) if first is not None else 0
+        AUDIT.record("block", self.name, rect, rect.height >= need)
 
     def _scrollbar(self, surf, theme, rect) -> None:
         track = pygame.Rect(rect.right - theme.px(6), rect.y, theme.px(6), rect.height)
@@ -528,8 +532,8 @@ class ScrollView:
         pygame.draw.rect(surf, T.ACCENT, (track.x, y, track.width, h), border_radius=track.width // 2)
         font = theme.font(13, "bold")
         for show, text, anchor, pos in (
-                (self.offset > 0, "\u25b2 more above", "topright", (track.left - theme.px(4), rect.top)),
-                (self.more_below, "\u25bc more below: scroll, PgDn", "bottomright",
+                (self.offset > 0, "\u25b2 more (PgUp)", "topright", (track.left - theme.px(4), rect.top)),
+                (self.more_below, "\u25bc more (PgDn)", "bottomright",
                  (track.left - theme.px(4), rect.bottom))):
             if not show:
                 continue

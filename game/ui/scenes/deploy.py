@@ -104,16 +104,16 @@ class DeployScene(Scene):
                         "What the agent would do from every cell", selected=self.show_arrows, size=17,
                         enabled=ready), pygame.K_a)
         y += bh + g
-        self.add(Button("replay", "Next replay", pygame.Rect(s.x, y, s.width, bh), self.next_replay, "R",
-                        "Show another recorded episode", size=17, enabled=ready), pygame.K_r)
         n = len(self.play.merged.deploy) if self.play.merged else 0
         self._layout_cards()
-        if self.per_page < n:
-            y += bh + g
+        paged = self.per_page < n
+        self.add(Button("replay", "Next replay", pygame.Rect(s.x, y, w2 if paged else s.width, bh), self.next_replay,
+                        "R", "Show another recorded episode", size=17, enabled=ready), pygame.K_r)
+        if paged:  # on the same row: the cards come in pages
             first = self.page * self.per_page + 1
-            self.add(Button("page", f"Levels {first}-{min(n, first + self.per_page - 1)} of {n}: next",
-                            pygame.Rect(s.x, y, s.width, bh), self.next_page, "L",
-                            "Show the next deployment levels", size=17), pygame.K_l)
+            self.add(Button("page", f"Levels {first}-{min(n, first + self.per_page - 1)} of {n}",
+                            pygame.Rect(s.x + w2 + g, y, w2, bh), self.next_page, "L",
+                            "Show the next deployment levels (L)", size=17), pygame.K_l)
         self.controls_bottom = y + bh
         go = pygame.Rect(s.x, s.bottom - th.px(56), s.width, th.px(56))
         self.add(Button("debrief", "Debrief: what did it learn?", go, self.debrief, "Enter",
@@ -432,7 +432,7 @@ class DeployScene(Scene):
         s = th.px(14)
         rows = []
         if self.show_heat:
-            rows.append(("heat", "orange cells: where it went, over all episodes"))
+            rows.append(("heat", "orange: where it went, all episodes"))
         if self.show_arrows:
             rows.append(("arrow", "arrows: its likeliest moves from each cell"))
         else:

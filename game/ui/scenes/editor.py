@@ -316,14 +316,19 @@ class EditorScene(Scene):
         self.reward_rect = None
         if self.chapter.design.reward_editable:
             events = list(self.reward_table())
-            rh = max(th.px(26), min(th.px(32), (tb.top - y - th.px(170)) // max(1, len(events)) - th.px(4)))
-            self.reward_rect = pygame.Rect(r.x, y, r.width, th.px(36) + len(events) * (rh + th.px(4)) + th.px(4))
-            yy = y + th.px(36)
             name_font = th.font(13)
+            row_w = r.width - th.px(24)
+            own_line = {ev: name_font.size(ev)[0] > row_w - th.px(150) for ev in events}
+            # the rows share what the problems list (at least about four lines) leaves
+            room = tb.top - th.px(10) - y - th.px(40) - th.px(110)
+            room -= sum(name_font.get_linesize() for ev in events if own_line[ev]) + len(events) * th.px(4)
+            rh = max(th.px(22), min(th.px(32), room // max(1, len(events))))
+            self.reward_rect = pygame.Rect(r.x, y, r.width, 0)
+            yy = y + th.px(36)
             for ev in events:
                 row = pygame.Rect(r.x + th.px(12), yy, r.width - th.px(24), rh)
                 # a name too long to share its row with the value and buttons gets a line of its own
-                if name_font.size(ev)[0] > row.width - th.px(90) - th.px(60):
+                if own_line[ev]:
                     row.height = rh + name_font.get_linesize()
                 self.reward_rows.append((ev, row))
                 by = row.bottom - rh
