@@ -177,11 +177,14 @@ def test_predict_header_states_the_measured_training_success(tmp_path):
     from levels.load import load
     entry = chapter_entries()[0][0]
     play = PlayState(load(entry.path), entry)
-    play.train_result = SimpleNamespace(success=0.36)
+    play.training = SimpleNamespace(agents=[SimpleNamespace(training_goal=0.36)])
     assert "only 36%" in training_summary(play)
-    play.train_result = SimpleNamespace(success=0.97)
+    play.training = SimpleNamespace(agents=[SimpleNamespace(training_goal=0.97)])
     text = training_summary(play)
-    assert "97%" in text and "only" not in text
+    assert "97%" in text and "only" not in text and "bar" not in text
+    play.training = SimpleNamespace(agents=[SimpleNamespace(training_goal=g) for g in (0.97, 0.5, 0.9, 1.0)])
+    text = training_summary(play)
+    assert "4 agents" in text and "50% to 100%" in text and "the bar is 80%" in text
 
 
 @pytest.mark.parametrize("size", [(1024, 768), (1920, 1080)])

@@ -9,12 +9,14 @@ flow in one place."""
 from __future__ import annotations
 
 from game.ui.scenes.briefing import BriefingScene
+from game.ui.scenes.classview import ClassViewScene
 from game.ui.scenes.debrief import DebriefScene
 from game.ui.scenes.deploy import DeployScene
 from game.ui.scenes.dialog import ConfirmDialog, MessageDialog
 from game.ui.scenes.editor import EditorScene
 from game.ui.scenes.openfile import OpenFileScene
 from game.ui.scenes.predict import PredictScene
+from game.ui.scenes.prompt import PromptScene
 from game.ui.scenes.settings import SettingsScene
 from game.ui.scenes.title import TitleScene
 from game.ui.scenes.training import TrainingScene
@@ -22,7 +24,7 @@ from game.ui.scenes.warmup import WarmupScene
 
 SCENES = {cls.name: cls for cls in (
     TitleScene, SettingsScene, BriefingScene, EditorScene, TrainingScene, PredictScene, DeployScene,
-    DebriefScene, OpenFileScene, MessageDialog, ConfirmDialog, WarmupScene)}
+    DebriefScene, OpenFileScene, MessageDialog, ConfirmDialog, WarmupScene, PromptScene, ClassViewScene)}
 
 # A chapter, step by step: each scene's primary action opens the next one.
 CHAPTER_STEPS = ("briefing", "editor", "training", "predict", "deploy", "debrief")

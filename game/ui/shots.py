@@ -74,9 +74,13 @@ def _wait(app, pred, what: str) -> None:
         raise RuntimeError(f"timed out waiting for {what}")
 
 
+GROUP_CHAPTER = 1  # this chapter trains a group of agents, so the group's controls are pictured too
+
+
 def play_chapter(app, index: int) -> list:
     """Play chapter `index` from the title through to its debrief; returns the
-    scenes of the play in order (title first)."""
+    scenes of the play in order (title first). One agent per chapter (four for
+    GROUP_CHAPTER), at the smallest training budget."""
     app.back_to("title")
     title = app.top
     title.selected = index
@@ -92,6 +96,7 @@ def play_chapter(app, index: int) -> list:
     app.run_frames(20)
     if editor.problems:
         raise RuntimeError(f"chapter {index}: the starter design has problems: {editor.problems[0]}")
+    editor.play.agents = 4 if index == GROUP_CHAPTER else 1
     editor.train()
     training = app.top
     _wait(app, lambda: training.buttons["next"].enabled or bool(app.errors), "training")

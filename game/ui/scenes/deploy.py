@@ -2,8 +2,11 @@
 step, speed), trajectory heat maps, policy arrows on every cell, the probe
 read-outs and gaps as numbers and bars, and the counterfactual variants.
 
-Deployment, diagnosis and scoring come from game.deploy / game.diagnosis /
-game.scoring and run in a worker thread behind a spinner."""
+Deployment, diagnosis and scoring are the chapter pipeline's last stages
+(game.pipeline), run in a background job behind a spinner. With several agents the
+player switches whose replays are shown, and the side panel gives the group's
+distribution of outcomes. The policy arrows are drawn on the layout they were
+computed for, with a legend for every mark on the maps."""
 
 from __future__ import annotations
 
@@ -12,12 +15,13 @@ import math
 import numpy as np
 import pygame
 
+from game.deploy import gap_points
+from game.jobs import Job
 from game.ui import theme as T
 from game.ui import tiles
+from game.ui.classroom import record_attempt
 from game.ui.scene import Scene
-from game.deploy import gap_points
 from game.ui.state import PlayState
-from game.ui.tasks import Task
 from game.ui.widgets import Button, ScrollView, centred_bar, draw_text, draw_wrapped, panel, value_bar, wrap
 from levels import world
 
@@ -26,32 +30,15 @@ TRAIL = (120, 200, 255)
 BASE_STEP = 0.22  # seconds per replay step at speed 1
 
 
-def run_deployment(play: PlayState, episodes: int = 100, seed: int = 0):
-    """The worker: deploy, policy maps, diagnosis, stars (all from game/)."""
-    from game.deploy import deploy, policy_map
-    from game.diagnosis import diagnose
-    from game.scoring import score
-    lf = play.merged
-    report = deploy(play.agent, lf, episodes=episodes, seed=seed, control=play.control)
-    maps = {}
-    for lv in lf.deploy:
-        try:
-            maps[lv.name] = policy_map(play.agent, lf, lv.name, seed)
-        except Exception:  # noqa: BLE001 - arrows are optional
-            pass
-    diagnosis = diagnose(lf, report)
-    stars = score(play.chapter, diagnosis, play.design, play.prediction)
-    return report, maps, diagnosis, stars
-
-
 class DeployScene(Scene):
     title = "Deployment"
     name = "deploy"
 
-    def __init__(self, app, play: PlayState, task: Task | None = None):
+    def __init__(self, app, play: PlayState):
         super().__init__(app)
         self.play = play
-        self.task = task or Task(lambda: run_deployment(play), "deploy").start()
+        self.task = Job(lambda report, cancel: play.pipeline.finish(play.training, play.prediction, report,
+                                                                     cancel), "deploy").start()
         self.report = None
         self.maps = {}
         self.playing = True
@@ -107,13 +94,22 @@ class DeployScene(Scene):
         n = len(self.play.merged.deploy) if self.play.merged else 0
         self._layout_cards()
         paged = self.per_page < n
-        self.add(Button("replay", "Next replay", pygame.Rect(s.x, y, w2 if paged else s.width, bh), self.next_replay,
-                        "R", "Show another recorded episode", size=17, enabled=ready), pygame.K_r)
-        if paged:  # on the same row: the cards come in pages
-            first = self.page * self.per_page + 1
-            self.add(Button("page", f"Levels {first}-{min(n, first + self.per_page - 1)} of {n}",
-                            pygame.Rect(s.x + w2 + g, y, w2, bh), self.next_page, "L",
-                            "Show the next deployment levels (L)", size=17), pygame.K_l)
+        several = len(self.play.training.agents) > 1 if self.play.training else False
+        # next replay, next agent, next page of levels: two to a row (one alone spans the row)
+        ids = ["replay"] + [b for b, on in (("switch", several), ("page", paged)) if on]
+        first = self.page * self.per_page + 1
+        specs = {"replay": ("Next replay", self.next_replay, "R", "Show another recorded episode", pygame.K_r),
+                 "switch": ("Next agent", self.switch_agent, "Tab", "Show another agent's replays", pygame.K_TAB),
+                 "page": (f"Levels {first}-{min(n, first + self.per_page - 1)} of {n}", self.next_page, "L",
+                          "Show the next deployment levels (L)", pygame.K_l)}
+        for k, bid in enumerate(ids):
+            col = k % 2
+            if k and col == 0:
+                y += bh + g
+            alone = col == 0 and k == len(ids) - 1
+            label, fn, sc, tip, key = specs[bid]
+            r = pygame.Rect(s.x + col * (w2 + g), y, s.width if alone else w2, bh)
+            self.add(Button(bid, label, r, fn, sc, tip, size=17, enabled=ready or bid == "page"), key)
         self.controls_bottom = y + bh
         go = pygame.Rect(s.x, s.bottom - th.px(56), s.width, th.px(56))
         self.add(Button("debrief", "Debrief: what did it learn?", go, self.debrief, "Enter",
@@ -200,6 +196,16 @@ class DeployScene(Scene):
         self.replay_i += 1
         self.frame = 0
 
+    def switch_agent(self):
+        result = self.play.result
+        if result is None:
+            return
+        self.play.shown = (self.play.shown + 1) % len(result.agents)
+        run = self.play.shown_run
+        self.report, self.maps = run.report, run.maps
+        self.replay_i = 0
+        self.frame = 0
+
     def debrief(self):
         if self.report is None:
             return
@@ -229,12 +235,14 @@ class DeployScene(Scene):
                 self.app.show_error("Deployment failed", f"{type(self.task.error).__name__}: {self.task.error}\n\n"
                                     + self.task.trace[-1500:])
                 return
-            report, maps, diagnosis, stars = self.task.result
-            self.report, self.maps = report, maps
-            self.play.report, self.play.diagnosis, self.play.stars = report, diagnosis, stars
+            result = self.task.result
+            self.play.result = result
+            run = self.play.shown_run
+            self.report, self.maps = run.report, run.maps
             if not self.play.sandbox and self.play.chapter.chapter is not None:
-                self.app.progress.record(self.play.chapter_id, stars.names(), diagnosis.label)
+                self.app.progress.record(self.play.chapter_id, result.stars.names(), result.diagnosis.label)
                 self.app.save_progress()
+                record_attempt(self.app, self.play)
             self.app.sound("reveal")
             self.rebuild()
             return
@@ -392,6 +400,17 @@ class DeployScene(Scene):
         pad = th.px(12)
         w = r.width - 2 * pad
         y = r.y + th.px(10)
+        result = self.play.result
+        if result is not None and len(result.agents) > 1:  # the group's outcomes, then the one shown
+            n = len(result.agents)
+            run = self.play.shown_run
+            draw_text(surf, f"{n} agents", th.font(16, "bold"), T.ACCENT, (r.x + pad, y), width=w)
+            y += th.px(24)
+            lines = [f"{count} of {n}: {label}" for label, count in result.labels.items()]
+            lines.append(f"shown: agent {run.index + 1} (seed {run.seed}), {run.diagnosis.label}")
+            for line in lines:
+                y = draw_wrapped(surf, line, th.font(15), T.TEXT, pygame.Rect(r.x + pad, y, w, r.bottom - y), 1.1)
+            y += th.px(6)
         y = self._legend(surf, r.x + pad, y, w)
         if self.report.gaps:
             draw_text(surf, "Gaps (percentage points)", th.font(16, "bold"), T.ACCENT, (r.x + pad, y), width=w)

@@ -4,7 +4,9 @@ and redo, a budget meter, the validation messages of `check` in place, and the
 reward table where the chapter allows it. Every change autosaves atomically.
 
 In the sandbox the palette has every tile, there is no budget, and any level file
-can be opened (File > Open, Ctrl+O)."""
+can be opened (File > Open, Ctrl+O). A file opened there reloads when it is saved
+on disk (live reload); while its new version does not load, its problems show over
+the canvas and the last good version stays open and trainable."""
 
 from __future__ import annotations
 
@@ -15,14 +17,15 @@ from pathlib import Path
 import pygame
 
 from game import designs
+from game.filewatch import FileWatch
 from game.ui import theme as T
 from game.ui import tiles
 from game.ui.editmodel import EditDoc, read_saved_design
 from game.ui.scene import Scene
 from game.ui.scenes import editor_panels as panels
-from game.ui.state import PlayState, for_sandbox
-from levels.symbols import describe_entry
+from game.ui.state import PlayState, for_sandbox, open_level_file
 from game.ui.widgets import Button, ScrollView, draw_text, draw_wrapped, flow, panel, wrapped_height
+from levels.symbols import describe_entry
 
 AUTOSAVE_DELAY = 0.8
 VALIDATE_DELAY = 0.15
@@ -68,6 +71,9 @@ class EditorScene(Scene):
         self.cursor: tuple[int, int] | None = None  # the keyboard's paint cursor
         self.problems_view = ScrollView("problems")
         self.saved_note = ""
+        # live reload: the sandbox's file, re-read when saved in a text editor
+        self.watch = FileWatch(play.source_path) if play.sandbox and play.source_path else None
+        self.reload_error = ""  # the file's problems while its last save does not load
         self.validate()
 
     # --- the document -----------------------------------------------------------------
@@ -423,6 +429,20 @@ class EditorScene(Scene):
         play = PlayState(lf, sandbox=True, source_path=Path(path))
         self.app.replace(EditorScene(self.app, play))
 
+    def reload_source(self) -> None:
+        """The sandbox's file changed on disk: open the new version in place of the
+        design, or keep the last good one playable and show the file's problems."""
+        path = self.play.source_path
+        lf, error = open_level_file(path)
+        if lf is None:
+            self.reload_error = error
+            self.app.toast(f"{path.name} has problems; the last good version stays open.", "warn")
+            return
+        play = PlayState(lf, sandbox=True, source_path=Path(path))
+        play.maps = designs.starter_maps(for_sandbox(lf))  # the file's levels, not a saved design
+        self.app.replace(EditorScene(self.app, play))
+        self.app.toast(f"Reloaded {path.name}", "good", 2)
+
     def train(self) -> None:
         if self._validated != self.doc.version:
             self.validate()
@@ -513,6 +533,9 @@ class EditorScene(Scene):
     # --- frame ---------------------------------------------------------------------------------
     def update(self, dt):
         super().update(dt)
+        if self.watch is not None and self.watch.poll(self.t):
+            self.reload_source()
+            return
         if self.stroke is None and self._validated != self.doc.version and self.t - self._changed_at >= VALIDATE_DELAY:
             self.validate()
             self.rebuild_enabled()
@@ -550,6 +573,8 @@ class EditorScene(Scene):
         if self.reward_rect is not None:
             panels.draw_reward(self, surf)
         panels.draw_problems(self, surf)
+        if self.reload_error:
+            panels.draw_reload_error(self, surf)
 
     def _draw_palette(self, surf):
         th = self.theme

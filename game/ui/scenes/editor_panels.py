@@ -1,5 +1,6 @@
 """The editor's right column, drawn: the budget (what counts against it, said in
-words), the editable reward table and the design's problems (a list that scrolls).
+words), the editable reward table and the design's problems (a list that scrolls);
+and, over the canvas, the problems of a sandbox file whose new version does not load.
 The editor scene owns the state and the buttons; this module only draws."""
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ from __future__ import annotations
 import pygame
 
 from game.ui import theme as T
-from game.ui.widgets import draw_text, draw_wrapped, fit_font, panel, value_bar
+from game.ui.widgets import draw_text, draw_wrapped, fit_font, panel, value_bar, wrap
 
 ITEMS_RULE = "Items: each object counts 1; a spawn marker counts once per level, however many cells it marks."
 
@@ -96,3 +97,28 @@ def draw_problems(ed, surf) -> None:
                 head = f"line {p.line}:"
             blocks += [(head, th.font(15, "bold"), T.WARN), (p.message, font, T.TEXT), th.px(6)]
     ed.problems_view.draw(surf, th, view, blocks)
+
+
+def draw_reload_error(ed, surf) -> None:
+    """The file's problems over the canvas: the design below is the last good one."""
+    th = ed.theme
+    font = th.font(15)
+    r = ed.canvas.inflate(-th.px(16), -th.px(16))
+    lines = [f"{ed.play.source_path.name} does not load; the last good version stays "
+             "open. Save the file again to reload:"]
+    lines += ed.reload_error.splitlines()[:6]
+    out = []
+    for text in lines:
+        out += wrap(text, font, r.width - th.px(24))
+    # at the canvas's foot, at most 40% of it: the last good map stays in view
+    h = min(r.height * 2 // 5, font.get_linesize() * len(out) + th.px(20))
+    box = pygame.Rect(r.x, r.bottom - h, r.width, h)
+    panel(surf, box, th, (60, 24, 28))
+    y = box.y + th.px(10)
+    for i, text in enumerate(out):
+        if y + 2 * font.get_linesize() > box.bottom and i < len(out) - 1:
+            draw_text(surf, "... (more: python main.py check FILE)", font,
+                      T.TEXT_DIM, (box.x + th.px(12), y))
+            break
+        draw_text(surf, text, font, T.TEXT if i else T.WARN, (box.x + th.px(12), y))
+        y += font.get_linesize()

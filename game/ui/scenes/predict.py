@@ -13,18 +13,22 @@ from game.ui.widgets import Button, draw_text, draw_wrapped, wrap, wrapped_heigh
 
 
 def training_summary(play: PlayState) -> str:
-    """What training measured, in one sentence: the success rate of the last training
-    iteration on the player's levels, read against the chapter's pass bar."""
-    success = getattr(play.train_result, "success", None)
-    if success is None:
+    """What training measured, in one sentence: the intended goal's rate on the
+    player's training levels (game.pipeline's measurement), read against the pass bar."""
+    runs = play.training.agents if play.training is not None else []
+    if not runs:
         return "What will the agent do on levels it has never seen?"
     bar = play.chapter.pass_bar()
-    pct = f"{success * 100:.0f}%"
-    if success >= bar:
-        return (f"In training the agent reached its goal in {pct} of episodes. "
-                "What will it do on levels it has never seen?")
-    return (f"In training the agent reached its goal in only {pct} of episodes (the bar is {bar * 100:.0f}%). "
-            "What will it do on levels it has never seen?")
+    rates = sorted(r.training_goal for r in runs)
+    below = rates[0] < bar
+    note = f" (the bar is {bar * 100:.0f}%)" if below else ""
+    if len(rates) == 1:
+        return (f"In training the agent reached the intended goal in {'only ' if below else ''}"
+                f"{rates[0] * 100:.0f}% of episodes{note}. What will it do on levels it has never seen?")
+    spread = f"{rates[0] * 100:.0f}%" if rates[0] == rates[-1] else \
+        f"{rates[0] * 100:.0f}% to {rates[-1] * 100:.0f}%"
+    return (f"In training the {len(rates)} agents reached the intended goal in {spread} of episodes{note}. "
+            "What will they do on levels they have never seen?")
 
 
 class PredictScene(Scene):

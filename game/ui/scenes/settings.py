@@ -1,5 +1,6 @@
-"""Settings: presenter mode, colour-blind-safe palette, animation speed, sound.
-Saved with the player's progress."""
+"""Settings: presenter mode, colour-blind-safe palette, animation speed, sound,
+workshop mode; for class results a nickname, "Export my results" and the class
+view. Saved with the player's progress."""
 
 from __future__ import annotations
 
@@ -22,10 +23,8 @@ class SettingsScene(Scene):
         th = self.theme
         s = self.app.progress.settings
         x = th.px(40)
-        y = th.px(64) + th.px(30)
+        y = th.px(64) + th.px(20)
         w = min(rect.width - 2 * x, th.px(760))
-        gap = th.px(14)
-        h = min(th.px(64), (rect.height - y - th.px(110)) // 5 - gap)
         rows = [
             ("presenter", f"Presenter mode: {'on' if s.presenter else 'off'}", self.toggle_presenter, "P",
              "Everything larger, for a projector", pygame.K_p, s.presenter),
@@ -38,11 +37,23 @@ class SettingsScene(Scene):
             ("unlock", f"Workshop mode (all chapters open): {'on' if s.unlock_all else 'off'}",
              self.toggle_unlock, "W", "Open every chapter without playing the ones before it",
              pygame.K_w, s.unlock_all),
+            ("nickname", f"Nickname for class results: {s.nickname or '(none)'}", self.ask_nickname,
+             "N", "Optional: the only personal detail your results carry", pygame.K_n, False),
+            ("export", "Export my results", self.export, "E",
+             "Zip your results into your documents folder for the instructor", pygame.K_e, False),
+            ("classview", "Class view (workshop): a results folder's summary", self.class_view,
+             "V", "Open a folder of a class's results and show its summary", pygame.K_v, False),
         ]
+        # rows share the height left above the Back button, so they fit at 1024x768
+        back_h = th.px(54)
+        room = rect.height - y - back_h - th.px(24)
+        gap = th.px(12)
+        h = max(th.px(34), min(th.px(64), room // len(rows) - gap))
+        size = 22 if h >= th.px(56) else 18
         for i, (bid, label, fn, sc, tip, key, sel) in enumerate(rows):
             r = pygame.Rect(x, y + i * (h + gap), w, h)
-            self.add(Button(bid, label, r, fn, sc, tip, selected=sel, size=22), key)
-        back = pygame.Rect(x, y + len(rows) * (h + gap) + th.px(10), th.px(200), th.px(54))
+            self.add(Button(bid, label, r, fn, sc, tip, selected=sel, size=size), key)
+        back = pygame.Rect(x, y + len(rows) * (h + gap) + th.px(8), th.px(200), back_h)
         self.add(Button("back", "Done", back, self.app.pop, "Enter", "Back to the previous screen (Enter or Esc)",
                         style="primary"), pygame.K_RETURN)
         self.shortcut(pygame.K_ESCAPE, self.app.pop)
@@ -74,6 +85,21 @@ class SettingsScene(Scene):
         s = self.app.progress.settings
         s.unlock_all = not s.unlock_all
         self._save()
+
+    def ask_nickname(self):
+        def done(text: str) -> None:
+            self.app.progress.settings.nickname = text[:40]
+            self._save()
+        self.app.go("prompt", "Nickname", "Your nickname for class results (leave empty for none):",
+                    self.app.progress.settings.nickname, done,
+                    "Shown to your instructor in the class summary; nothing else about you is recorded.")
+
+    def export(self):
+        from game.ui.classroom import export
+        export(self.app)
+
+    def class_view(self):
+        self.app.go("classview")
 
     def toggle_sound(self):
         s = self.app.progress.settings
