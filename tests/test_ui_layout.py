@@ -130,7 +130,7 @@ def test_flow_names_every_scene_and_step():
 
 
 def test_palette_labels_are_short_and_keep_their_meaning():
-    from game.ui.scenes.editor import short_label
+    from game.ui.scenes.editor_panels import short_label
     assert short_label("spawn: the agent's start") == "random start"
     assert short_label("spawn: blue gem") == "random blue gem"
     assert short_label("spawn: 2 green key") == "random green key x2"

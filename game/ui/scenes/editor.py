@@ -11,7 +11,6 @@ the canvas and the last good version stays open and trainable."""
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import pygame
@@ -24,26 +23,13 @@ from game.ui.editmodel import EditDoc, read_saved_design
 from game.ui.scene import Scene
 from game.ui.scenes import editor_panels as panels
 from game.ui.state import PlayState, for_sandbox, open_level_file
-from game.ui.widgets import Button, ScrollView, draw_text, draw_wrapped, flow, panel, wrapped_height
+from game.ui.widgets import Button, ScrollView, draw_text, flow, panel, wrapped_height
 from levels.symbols import describe_entry
 
 AUTOSAVE_DELAY = 0.8
 VALIDATE_DELAY = 0.15
 STEP_CHOICES = (25_000, 50_000, 75_000, 100_000, 150_000, 200_000, 300_000, 400_000, 500_000,
                 750_000, 1_000_000, 1_500_000, 2_000_000)
-
-
-def short_label(label: str) -> str:
-    """A palette label short enough for its button (the full name is in the
-    tooltip): "spawn: blue gem" -> "random blue gem", "blue calendar showing 2024"
-    -> "calendar 2024", "camera (overseer)" -> "camera"."""
-    label = label.replace("spawn: the agent's start", "random start")
-    label = re.sub(r"^spawn: (\d+) (.*)$", r"random \2 x\1", label)
-    label = label.replace("spawn: ", "random ")
-    label = re.sub(r"^(?:\w+ )?calendar showing (\d+)$", r"calendar \1", label)
-    label = re.sub(r" \(.*\)$", "", label)
-    label = re.sub(r"^floor, zone '(.*)'$", r"zone \1", label)
-    return label
 
 
 class EditorScene(Scene):
@@ -226,7 +212,7 @@ class EditorScene(Scene):
             r = pygame.Rect(self.left.x + th.px(8), top + row * (ph + gap), self.left.width - th.px(16), ph)
             entry = tiles.entry_for(it.symbol, self.chapter.legend)
             tip = f"Paint: {it.label}" + ("" if it.category != "spawn" else " (appears on one marked cell at random)")
-            b = Button(f"tool:{i}", short_label(it.label), r, lambda i=i: self.set_tool(i),
+            b = Button(f"tool:{i}", panels.short_label(it.label), r, lambda i=i: self.set_tool(i),
                        str(i + 1) if i < 9 else "", tip, selected=(i == self.tool), size=16,
                        icon=lambda s, rr, e=entry, sym=it.symbol: tiles.draw_cell(s, rr, e, sym, self.theme))
             self.add(b, (pygame.K_1 + i) if i < 9 else None)
@@ -564,7 +550,7 @@ class EditorScene(Scene):
             self.header(surf, "Sandbox", src.name if src else "every tile, no budget")
         else:
             self.header(surf, self.play.title, "design the training levels")
-        self._draw_palette(surf)
+        panels.draw_palette(self, surf)
         self._draw_canvas(surf)
         size = f"{len(self.doc.rows)} x {len(self.doc.rows[0])}"
         draw_text(surf, size, th.font(15), T.TEXT_DIM, (self.size_rect.x + th.px(4), self.size_rect.centery),
@@ -575,24 +561,6 @@ class EditorScene(Scene):
         panels.draw_problems(self, surf)
         if self.reload_error:
             panels.draw_reload_error(self, surf)
-
-    def _draw_palette(self, surf):
-        th = self.theme
-        lp = self.left
-        panel(surf, lp, th, name="palette")
-        w = lp.width - th.px(24)
-        draw_text(surf, "Palette", th.font(18, "bold"), T.ACCENT, (lp.x + th.px(12), lp.y + th.px(10)))
-        small = th.font(13, "bold")
-        if self.pal_hidden[0]:
-            draw_text(surf, f"\u25b2 {self.pal_hidden[0]} more (Tab, wheel)", small, T.ACCENT,
-                      (lp.x + th.px(12), self.pal_area.y - th.px(19)), width=w)
-        if self.pal_hidden[1]:
-            draw_text(surf, f"\u25bc {self.pal_hidden[1]} more (Tab, wheel)", small, T.ACCENT,
-                      (lp.x + th.px(12), self.pal_area.bottom + th.px(1)), width=w)
-        y = self.buttons["undo"].rect.bottom + th.px(8)
-        note = ("Mouse: left paints, right erases. Keys: Tab picks a tool, arrows move, Space paints, Del erases. "
-                + (self.saved_note or "Autosaves."))
-        draw_wrapped(surf, note, th.font(13), T.TEXT_DIM, pygame.Rect(lp.x + th.px(12), y, w, lp.bottom - y), 1.15)
 
     def _draw_canvas(self, surf):
         th = self.theme

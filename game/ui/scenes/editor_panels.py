@@ -1,14 +1,51 @@
-"""The editor's right column, drawn: the budget (what counts against it, said in
-words), the editable reward table and the design's problems (a list that scrolls);
-and, over the canvas, the problems of a sandbox file whose new version does not load.
+"""The editor's side columns, drawn: the palette's short labels and notes, the
+budget (what counts against it, said in words), the editable reward table and the
+design's problems (a list that scrolls); and, over the canvas, the problems of a
+sandbox file whose new version does not load.
 The editor scene owns the state and the buttons; this module only draws."""
 
 from __future__ import annotations
+
+import re
 
 import pygame
 
 from game.ui import theme as T
 from game.ui.widgets import draw_text, draw_wrapped, fit_font, panel, value_bar, wrap
+
+
+def short_label(label: str) -> str:
+    """A palette label short enough for its button (the full name is in the
+    tooltip): "spawn: blue gem" -> "random blue gem", "blue calendar showing 2024"
+    -> "calendar 2024", "camera (overseer)" -> "camera"."""
+    label = label.replace("spawn: the agent's start", "random start")
+    label = re.sub(r"^spawn: (\d+) (.*)$", r"random \2 x\1", label)
+    label = label.replace("spawn: ", "random ")
+    label = re.sub(r"^(?:\w+ )?calendar showing (\d+)$", r"calendar \1", label)
+    label = re.sub(r" \(.*\)$", "", label)
+    label = re.sub(r"^floor, zone '(.*)'$", r"zone \1", label)
+    return label
+
+
+def draw_palette(ed, surf) -> None:
+    """The palette's panel, its "more" markers and the notes under it (the tools are buttons)."""
+    th = ed.theme
+    lp = ed.left
+    panel(surf, lp, th, name="palette")
+    w = lp.width - th.px(24)
+    draw_text(surf, "Palette", th.font(18, "bold"), T.ACCENT, (lp.x + th.px(12), lp.y + th.px(10)))
+    small = th.font(13, "bold")
+    if ed.pal_hidden[0]:
+        draw_text(surf, f"\u25b2 {ed.pal_hidden[0]} more (Tab, wheel)", small, T.ACCENT,
+                  (lp.x + th.px(12), ed.pal_area.y - th.px(19)), width=w)
+    if ed.pal_hidden[1]:
+        draw_text(surf, f"\u25bc {ed.pal_hidden[1]} more (Tab, wheel)", small, T.ACCENT,
+                  (lp.x + th.px(12), ed.pal_area.bottom + th.px(1)), width=w)
+    y = ed.buttons["undo"].rect.bottom + th.px(8)
+    note = ("Mouse: left paints, right erases. Keys: Tab picks a tool, arrows move, Space paints, Del erases. "
+            + (ed.saved_note or "Autosaves."))
+    draw_wrapped(surf, note, th.font(13), T.TEXT_DIM, pygame.Rect(lp.x + th.px(12), y, w, lp.bottom - y), 1.15)
+
 
 ITEMS_RULE = "Items: each object counts 1; a spawn marker counts once per level, however many cells it marks."
 

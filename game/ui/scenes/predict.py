@@ -52,7 +52,6 @@ class PredictScene(Scene):
         y = th.px(64) + th.px(24) + wrapped_height(training_summary(self.play), head, w) + th.px(8)
         y += th.px(36)
         bh = th.px(56)
-        bottom = rect.bottom - bh - th.px(40)
         gap = th.px(12)
         font = th.font(20)
         for i, p in enumerate(self.options):
