@@ -22,8 +22,8 @@ def _assert_clean(result):
 
 def test_every_scene_fits_at_the_quick_sizes(tmp_path):
     result = sweep(tmp_path / "shots", QUICK_SIZES)
-    # 7 chapters x 7 pictures (deployment twice: replays, arrows) + 6 screens, per size
-    assert result["shots"] >= len(QUICK_SIZES) * 6
+    # per size: 7 pictures per chapter (deployment twice: replays, arrows) + 9 other screens
+    assert result["shots"] >= len(QUICK_SIZES) * 9
     assert len(list((tmp_path / "shots").rglob("*.png"))) == result["shots"]
     _assert_clean(result)
 

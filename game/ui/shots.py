@@ -11,6 +11,9 @@ off-screen widgets, each with its picture, scene and widget."""
 
 from __future__ import annotations
 
+import os
+import tempfile
+import threading
 from pathlib import Path
 
 from game.ui.audit import AUDIT, check
@@ -67,6 +70,15 @@ class Sweep:
         if self.errors:
             out["error_list"] = self.errors
         return out
+
+
+def _frozen_warmup(hold: threading.Event):
+    """A warm-up stopped mid-way until `hold` is set, for its picture (the real one
+    is over too fast on a warm cache to be caught)."""
+    def fn(report):
+        report(0.42, "compiling step_all (20 of about 47 functions, about 14 s left)")
+        hold.wait(600)
+    return fn
 
 
 def _wait(app, pred, what: str) -> None:
@@ -135,6 +147,20 @@ def _shoot_stack(sweep: Sweep, size, stack: list, names: list[str]) -> None:
 
 
 def sweep(out: Path, sizes=ALL_SIZES, chapters: list[int] | None = None) -> dict:
+    """Play, draw, audit and save every screen (see the module's note). The plays
+    record stars and designs in a private temporary data folder, never the player's."""
+    old_home = os.environ.get("MESA_LAB_HOME")
+    os.environ["MESA_LAB_HOME"] = tempfile.mkdtemp(prefix="mesa-lab-shots-")
+    try:
+        return _sweep(Path(out), sizes, chapters)
+    finally:
+        if old_home is None:
+            os.environ.pop("MESA_LAB_HOME", None)
+        else:
+            os.environ["MESA_LAB_HOME"] = old_home
+
+
+def _sweep(out: Path, sizes, chapters) -> dict:
     from game.ui.app import App
     from game.ui.state import PlayState, sandbox_file
 
@@ -142,6 +168,7 @@ def sweep(out: Path, sizes=ALL_SIZES, chapters: list[int] | None = None) -> dict
     app = App(first[:2], headless=True, warmup=False)
     app.progress.settings.unlock_all = True
     sw = Sweep(app, out)
+    hold = threading.Event()
     try:
         entries = app.top.entries
         chosen = range(len(entries)) if chapters is None else [c for c in chapters if c < len(entries)]
@@ -164,6 +191,15 @@ def sweep(out: Path, sizes=ALL_SIZES, chapters: list[int] | None = None) -> dict
             sw.shot(size, "title")
             app.go("settings")
             sw.shot(size, "settings")
+            app.top.ask_nickname()
+            sw.shot(size, "prompt")
+            app.pop()
+            app.go("classview")
+            sw.shot(size, "classview")
+            app.pop()
+            app.pop()
+            app.go("warmup", then=lambda: None, fn=_frozen_warmup(hold))  # popped before it ends
+            sw.shot(size, "warmup")
             app.pop()
             app.go("editor", PlayState(sandbox_file(), sandbox=True))
             sw.shot(size, "sandbox")
@@ -180,6 +216,7 @@ def sweep(out: Path, sizes=ALL_SIZES, chapters: list[int] | None = None) -> dict
             app.back_to("title")
         sw.errors += app.errors
     finally:
+        hold.set()
         app.quit()
     return sw.result()
 
