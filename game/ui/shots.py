@@ -5,7 +5,8 @@
 training run, the first prediction, a real deployment. The played scenes stay on
 the app's stack, so each window size and presenter setting then re-lays them out
 and draws them again without training again. Around the chapters come the title,
-settings, sandbox, file dialog and message dialogs. Each picture is saved as PNG
+settings (and its nickname prompt), the class view, the sandbox, the file dialog,
+the message and quit dialogs and the first-launch warm-up. Each picture is saved as PNG
 and audited (game/ui/audit.py): the result counts the cut-off texts, overlaps and
 off-screen widgets, each with its picture, scene and widget."""
 
