@@ -110,7 +110,7 @@ class Theme:
 
     def resize(self, size: tuple[int, int]) -> None:
         w, h = size
-        base = max(0.7, min(w / 1280, h / 800))
+        base = max(0.6, min(w / 1280, h / 800))
         self.scale = base * (1.3 if self.presenter else 1.0)
 
     def set(self, presenter: bool | None = None, colorblind: bool | None = None) -> None:
