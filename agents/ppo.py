@@ -27,7 +27,7 @@ from numba import njit
 
 from agents import exact
 from agents.network import (N_ACTIONS, active_inputs, backward, forward, init_params, layout,
-                            sample_action, softmax, transpose_hidden, widest_layer)
+                            sample_action, scratch, softmax, transpose_hidden, widest_layer)
 from levels import world
 from levels.kernels import observe_all, rng_below, rng_uniform, step_all
 from levels.schema import batch_problem, check_learner
@@ -170,15 +170,7 @@ def ppo_rollout(ls, st, view, shape_range, n_cells, C, params, sizes, offs, hp,
     B = obs_buf.shape[0]
     T = B // N
     L = obs_now.shape[1]
-    nh = sizes.shape[0] - 1
-    maxh = widest_layer(sizes)
-    acts = np.zeros((nh, maxh), np.float32)
-    on = np.zeros(maxh, np.int64)
-    xon = np.zeros(maxh, np.float32)
-    logits = np.zeros(N_ACTIONS, np.float32)
-    probs = np.zeros(N_ACTIONS, np.float32)
-    idx = np.zeros(L * 4, np.int64)
-    val = np.zeros(L * 4, np.float32)
+    acts, logits, probs, idx, val = scratch(sizes, L)
     actions = np.zeros(N, np.int32)
     events = np.zeros(N, np.int32)
     rewards = np.zeros(N, np.float32)
@@ -199,7 +191,7 @@ def ppo_rollout(ls, st, view, shape_range, n_cells, C, params, sizes, offs, hp,
             for k in range(L):
                 obs_buf[row, k] = obs_now[i, k]
             n = active_inputs(obs_now[i], n_cells, C, idx, val)
-            value = forward(params, sizes, offs, idx, val, n, acts, logits, on, xon)
+            value = forward(params, sizes, offs, idx, val, n, acts, logits)
             lse = softmax(logits, probs)
             a = sample_action(probs, rng_uniform(sample_rng, i))
             actions[i] = a
@@ -229,7 +221,7 @@ def ppo_rollout(ls, st, view, shape_range, n_cells, C, params, sizes, offs, hp,
     next_val = np.zeros(N, np.float32)
     for i in range(N):
         n = active_inputs(obs_now[i], n_cells, C, idx, val)
-        next_val[i] = forward(params, sizes, offs, idx, val, n, acts, logits, on, xon)
+        next_val[i] = forward(params, sizes, offs, idx, val, n, acts, logits)
     for t in range(T - 1, -1, -1):
         for i in range(N):
             row = t * N + i
@@ -254,17 +246,9 @@ def ppo_update(n_cells, C, params, sizes, offs, m, v, adam_t, hp, epochs, miniba
     minibatch counts (the caller turns them into means)."""
     B = obs_buf.shape[0]
     L = obs_buf.shape[1]
-    nh = sizes.shape[0] - 1
-    maxh = widest_layer(sizes)
-    acts = np.zeros((nh, maxh), np.float32)
-    on = np.zeros(maxh, np.int64)
-    xon = np.zeros(maxh, np.float32)
-    dbuf = np.zeros((2, maxh), np.float32)
-    logits = np.zeros(N_ACTIONS, np.float32)
-    probs = np.zeros(N_ACTIONS, np.float32)
+    acts, logits, probs, idx, val = scratch(sizes, L)
+    dbuf = np.zeros((2, widest_layer(sizes)), np.float32)
     dlogits = np.zeros(N_ACTIONS, np.float32)
-    idx = np.zeros(L * 4, np.int64)
-    val = np.zeros(L * 4, np.float32)
     grads = np.zeros(params.shape[0], np.float32)
     wt = np.zeros(params.shape[0], np.float32)  # hidden weights transposed, for backward
     lanes = np.zeros(exact.LANES, np.float64)
@@ -301,7 +285,7 @@ def ppo_update(n_cells, C, params, sizes, offs, m, v, adam_t, hp, epochs, miniba
             for s in range(start, start + mb):
                 row = perm[s]
                 n = active_inputs(obs_buf[row], n_cells, C, idx, val)
-                value = forward(params, sizes, offs, idx, val, n, acts, logits, on, xon)
+                value = forward(params, sizes, offs, idx, val, n, acts, logits)
                 lse = softmax(logits, probs)
                 a = act_buf[row]
                 logratio = logits[a] - lse - logp_buf[row]

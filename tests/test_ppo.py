@@ -64,10 +64,6 @@ def test_defaults_are_documented():
 
 # --- the network -----------------------------------------------------------------
 
-def _scratch(width):
-    return np.zeros(width, np.int64), np.zeros(width, np.float32)
-
-
 def _tiny(hidden=(7, 5), D=30, seed=0):
     sizes, offs, n = layout(D, hidden)
     rng = np.random.default_rng(seed)
@@ -89,11 +85,11 @@ def test_backward_matches_finite_differences(hidden):
     dv = np.float32(0.7)
 
     def loss(p):  # a linear function of the outputs: its gradient is (dl, dv) backpropagated
-        v = forward(p.astype(np.float32), sizes, offs, idx, val, 4, acts, logits, *_scratch(maxh))
+        v = forward(p.astype(np.float32), sizes, offs, idx, val, 4, acts, logits)
         return float(np.dot(logits.astype(np.float64), dl) + dv * v)
 
     grads = np.zeros(n, np.float32)
-    forward(params, sizes, offs, idx, val, 4, acts, logits, *_scratch(maxh))
+    forward(params, sizes, offs, idx, val, 4, acts, logits)
     wt = np.zeros_like(params)
     transpose_hidden(params, sizes, offs, wt)
     backward(params, wt, grads, sizes, offs, idx, val, 4, acts, dl, dv, np.zeros((2, maxh), np.float32))
@@ -177,7 +173,7 @@ def test_sparse_first_layer_equals_dense(view):
     np.testing.assert_array_equal(dense, _dense(spec, obs[1:2])[0])
     acts = np.zeros((2, 16), np.float32)
     lg = np.zeros(4, np.float32)
-    forward(params, sizes, offs, idx, val, k, acts, lg, *_scratch(16))
+    forward(params, sizes, offs, idx, val, k, acts, lg)
     grads = np.zeros(n, np.float32)
     dl = np.array([0.3, -0.2, 0.5, -0.6], np.float32)
     wt = np.zeros_like(params)
