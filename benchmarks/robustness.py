@@ -272,11 +272,26 @@ def main(argv=None) -> int:
 
 
 def merge(outs: list[dict]) -> dict:
-    """One result from several --json outputs (e.g. chapters run with different seeds)."""
-    rows = sorted((r for o in outs for r in o["variants"]), key=lambda r: (r["chapter"], r["variant"]))
+    """One result from several --json outputs: chapters run apart, or the same variants
+    over more seeds (`--start 5` after seeds 0-4: their seed runs are pooled)."""
+    pooled: dict[tuple, dict] = {}
+    for o in outs:
+        for r in o["variants"]:
+            key = (r["chapter"], r["variant"])
+            if key not in pooled:
+                pooled[key] = json.loads(json.dumps(r))
+                continue
+            p = pooled[key]
+            p["per_seed"] += r["per_seed"]
+            for k in ("seeds", "met", "passed", "capability_failures"):
+                p[k] += r[k]
+            p["labels"] = dict(sorted(Counter(s["label"] for s in p["per_seed"]).items()))
+            for k in ("intended", "train_success"):
+                p[k] = round(sum(s[k] for s in p["per_seed"]) / len(p["per_seed"]), 4)
+    rows = [pooled[k] for k in sorted(pooled)]
     chapters = {str(n): summary([r for r in rows if r["chapter"] == n])
                 for n in sorted({r["chapter"] for r in rows})}
-    seeds = sorted({o["seeds"] for o in outs})
+    seeds = sorted({r["seeds"] for r in rows})
     return {"seeds": seeds[0] if len(seeds) == 1 else seeds, "start": min(o["start"] for o in outs),
             "episodes": outs[0]["episodes"], "chapters": chapters, "total": summary(rows),
             "variants": rows, "seconds": sum(o["seconds"] for o in outs)}

@@ -120,3 +120,30 @@ def test_variant_section_survives_a_rewrite_of_the_chapter_tables():
     rewritten = keep_variant_section(again, "# Calibration\n\nnew tables\n")
     assert "new tables" in rewritten and "row 2" in rewritten and "old tables" not in rewritten
     assert keep_variant_section("no section", "new") == "new"
+
+
+def _row(chapter, name, expect, labels, passed):
+    seeds = [{"seed": i, "label": lab, "passed": ok, "intended": 1.0 if ok else 0.0,
+              "train_success": 1.0, "train_seconds": 1.0}
+             for i, (lab, ok) in enumerate(zip(labels, passed))]
+    met = sum(ok for ok in passed) if expect == "pass" else labels.count("proxy")
+    return {"chapter": chapter, "variant": name, "expect": expect, "lesson": "proxy",
+            "seeds": len(labels), "met": met, "labels": {}, "passed": sum(passed),
+            "capability_failures": labels.count("capability-failure"),
+            "intended": 0.0, "train_success": 1.0, "per_seed": seeds}
+
+
+def test_figures_are_shares_of_seed_runs_and_runs_pool_by_variant():
+    a = {"seeds": 2, "start": 0, "episodes": 100, "seconds": 1.0, "variants": [
+        _row(1, "naive_x", "lesson", ["proxy", "capability-failure"], [False, False]),
+        _row(1, "fix_y", "pass", ["aligned", "aligned"], [True, True])]}
+    b = {"seeds": 2, "start": 2, "episodes": 100, "seconds": 1.0, "variants": [
+        _row(1, "naive_x", "lesson", ["proxy", "proxy"], [False, False])]}
+    out = robustness.merge([a, b])
+    naive = next(r for r in out["variants"] if r["variant"] == "naive_x")
+    assert naive["seeds"] == 4 and naive["met"] == 3 and naive["labels"] == {
+        "capability-failure": 1, "proxy": 3}
+    total = out["total"]
+    assert total["naive_lesson_rate"] == 0.75 and total["fix_pass_rate"] == 1.0
+    assert total["capability_failure_rate"] == round(1 / 6, 4)
+    assert not robustness.on_target(naive)  # 3 of 4 is below 9 of 10
