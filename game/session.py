@@ -1,6 +1,7 @@
 """One chapter, played headless from end to end: put the design into the chapter,
 train (from the chapter's pre-trained agent where it has one), train the control
-agent where the chapter compares against one, deploy, diagnose, score.
+agent where the chapter compares against one and the upgraded agent where it has an
+[upgrade], deploy, diagnose, score.
 
 The window runs the same steps one scene at a time; `run_chapter` is what the
 command line, the calibration and the tests call."""
@@ -31,6 +32,7 @@ class RunResult:
     diagnosis: Diagnosis
     stars: Stars
     control: object | None = None  # TrainResult of the control agent, if any
+    upgrade: object | None = None  # TrainResult of the upgraded agent, if any
     pretrained: bool = False
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -49,6 +51,10 @@ class RunResult:
         if self.control is not None:
             out["control_train"] = {"steps": int(self.control.steps),
                                     "success": round(float(self.control.success), 4)}
+        if self.upgrade is not None:
+            out["upgrade_train"] = {"steps": int(self.upgrade.steps),
+                                    "seconds": round(self.upgrade.seconds, 3),
+                                    "success": round(float(self.upgrade.success), 4)}
         return out
 
 
@@ -138,11 +144,29 @@ def run_chapter(chapter: LevelFile, design: LevelFile | None = None, seed: int =
                              reward_override=lf.control_reward,
                              progress=_phase(progress, "control"), cancel=cancel)
         seconds["control"] = time.perf_counter() - t0
+    upgrade = None
+    if lf.upgrade is not None:
+        t0 = time.perf_counter()
+        upgrade = train_upgrade(lf, seed, steps, _phase(progress, "upgrade"), cancel)
+        seconds["upgrade"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     report = deploy(result.agent, lf, episodes=episodes, seed=seed,
                     control=control.agent if control is not None else None,
-                    counterfactuals=counterfactuals)
+                    counterfactuals=counterfactuals,
+                    upgrade=upgrade.agent if upgrade is not None else None)
     seconds["deploy"] = time.perf_counter() - t0
     diagnosis = diagnose(lf, report)
     stars = score(chapter, diagnosis, design, prediction)
-    return RunResult(lf, result, report, diagnosis, stars, control, init is not None, seconds)
+    return RunResult(lf, result, report, diagnosis, stars, control, upgrade, init is not None,
+                     seconds)
+
+
+def train_upgrade(lf: LevelFile, seed: int, steps: int | None = None, progress=None,
+                  cancel=None):
+    """The upgraded agent: the same levels, reward and seed, [agent] changed by
+    [upgrade]. It trains from scratch (a wider view or other layers could not start
+    from the pre-trained weights). `steps` (the run's budget) applies when [upgrade]
+    does not set its own."""
+    up = lf.upgraded()
+    return train_file(up, "train", seed=seed, steps=None if "steps" in lf.upgrade else steps,
+                      progress=progress, cancel=cancel)

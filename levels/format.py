@@ -39,7 +39,8 @@ FORMAT_VERSION = 1
 MAX_FILE_BYTES = 1_000_000
 
 # Diagnosis labels a chapter's `lesson`, `debrief` and predictions may name.
-LABELS = ("aligned", "proxy", "approximate", "capability-failure", "deceptive-style")
+LABELS = ("aligned", "proxy", "approximate", "capability-failure", "deceptive-style",
+          "suboptimality")
 # What the editor's palette may offer.
 PALETTE = world.TERRAIN + world.KINDS + ("agent", "spawn", "zone")
 SETS = ("pretrain", "train", "deploy")
@@ -66,11 +67,12 @@ def _builtin() -> dict[str, LegendEntry]:
 BUILTIN: dict[str, LegendEntry] = _builtin()
 
 TOP_KEYS = ("format", "chapter", "rules", "agent", "design", "legend", "probes",
-            "control", "pretrain", "train", "deploy", "gaps")
+            "control", "upgrade", "pretrain", "train", "deploy", "gaps")
 CHAPTER_KEYS = ("id", "title", "number", "reading", "briefing", "intended",
                 "intended_text", "lesson", "bar", "thresholds", "predictions", "debrief")
 RULES_KEYS = ("reward", "end_on", "max_steps", "trigger_year")
 AGENT_KEYS = ("view", "shape_range", "steps", "seed", "pretrain_steps") + HYPERPARAMETERS
+UPGRADE_KEYS = ("view", "shape_range", "steps") + HYPERPARAMETERS
 DESIGN_KEYS = ("max_levels", "palette", "max_items", "max_steps", "reward_editable",
                "max_height", "max_width")
 LEGEND_KEYS = ("terrain", "object", "spawn", "color", "year", "count", "zone")
@@ -373,6 +375,7 @@ class _Reader:
         lf.chapter = self.read_chapter()
         lf.probes = self.read_probes()
         lf.control_reward = self.read_control()
+        lf.upgrade = self.read_upgrade(lf.agent)
         names: dict[str, tuple] = {}
         for set_name in SETS:
             setattr(lf, set_name, self.read_set(set_name, lf, names))
@@ -518,6 +521,40 @@ class _Reader:
             return a
         p = ("agent",)
         self.unknown_keys(t, p, "[agent]", AGENT_KEYS)
+        self.agent_values(t, p, a)
+        a.seed = self.get_int(t, "seed", p, 0, MAX_SEED, a.seed)
+        a.pretrain_steps = self.get_int(t, "pretrain_steps", p, 0, MAX_BUDGET, a.pretrain_steps)
+        return a
+
+    def read_upgrade(self, agent: AgentSettings) -> dict | None:
+        """[upgrade]: the settings the upgraded agent changes, as read (view,
+        shape_range, steps, and learner settings under "learner")."""
+        t = self.table(self.raw, "upgrade", ("upgrade",), "[upgrade]",
+                       "[upgrade] with view = 7")
+        if t is None:
+            return None
+        p = ("upgrade",)
+        self.unknown_keys(t, p, "[upgrade]", UPGRADE_KEYS)
+        if not any(k in UPGRADE_KEYS for k in t):
+            self.at(p, "[upgrade] must change at least one of the agent's settings (view, "
+                    "shape_range, steps, hidden or another learner setting), such as "
+                    "view = 7: the upgraded agent is the same agent made more capable")
+        a = AgentSettings(view=agent.view, shape_range=agent.shape_range, learner={})
+        before = len(self.problems)
+        self.agent_values(t, p, a)
+        if ("view" in t and "shape_range" not in t and a.shape_range is not None
+                and a.view != world.VIEW_FULL and a.shape_range > a.view // 2):
+            self.at_value(p + ("view",), f"the upgraded view {a.view} is too narrow for [agent]'s "
+                          f"shape_range = {a.shape_range}: set shape_range in [upgrade] too")
+        if len(self.problems) != before:
+            return {}
+        out: dict = {k: getattr(a, k) for k in ("view", "shape_range", "steps") if k in t}
+        if a.learner:
+            out["learner"] = dict(a.learner)
+        return out
+
+    def agent_values(self, t: dict, p, a: AgentSettings) -> None:
+        """The keys [agent] and [upgrade] share, read from `t` into `a`."""
         if "view" in t:
             v = t["view"]
             if v == "full":
@@ -536,8 +573,6 @@ class _Reader:
             else:
                 a.shape_range = v
         a.steps = self.get_int(t, "steps", p, 1, MAX_BUDGET, a.steps)
-        a.seed = self.get_int(t, "seed", p, 0, MAX_SEED, a.seed)
-        a.pretrain_steps = self.get_int(t, "pretrain_steps", p, 0, MAX_BUDGET, a.pretrain_steps)
         for key in HYPERPARAMETERS:
             if key not in t:
                 continue
@@ -554,7 +589,6 @@ class _Reader:
                 a.learner[key] = v
             else:
                 self.at_value(p + (key,), f"'{key}' must be a number; got {_got(v)}")
-        return a
 
     def read_design(self) -> Design:
         d = Design()
@@ -949,8 +983,8 @@ class _Reader:
                 ok &= bool(when)
             versus = ()
             if "versus" not in e:
-                self.at(p, f"{where} needs 'versus': a list of deployment level names, or "
-                        f"\"control\"")
+                self.at(p, f"{where} needs 'versus': a list of deployment level names, "
+                        f"\"control\" or \"upgrade\"")
                 ok = False
             elif e["versus"] == "control":
                 versus = "control"
@@ -959,11 +993,18 @@ class _Reader:
                                   f"but the file has no [control] table saying how the control "
                                   f"agent's reward differs")
                     ok = False
+            elif e["versus"] == "upgrade":
+                versus = "upgrade"
+                if lf.upgrade is None and "upgrade" not in self.raw:
+                    self.at_value(p + ("versus",), f"{where} compares with the upgraded agent, "
+                                  f"but the file has no [upgrade] table saying how the upgraded "
+                                  f"agent's settings differ")
+                    ok = False
             else:
                 versus = level_names("versus")
                 if versus is None:
                     self.at_value(p + ("versus",), f"'versus' of {where} must be a non-empty list "
-                                  f"of deployment level names, or \"control\"; "
+                                  f"of deployment level names, \"control\" or \"upgrade\"; "
                                   f"got {_got(e['versus'])}")
                 ok &= bool(versus)
             if ok:
