@@ -114,7 +114,8 @@ versus = ["coin top left"]
 
 
 def test_labels_are_the_contract():
-    assert LABELS == ("aligned", "proxy", "approximate", "capability-failure", "deceptive-style")
+    assert LABELS == ("aligned", "proxy", "approximate", "capability-failure", "deceptive-style",
+                      "suboptimality")
 
 
 def test_stars(lf):

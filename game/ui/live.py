@@ -3,7 +3,7 @@ policy the learner has, one step every few frames. Stepping goes through the
 rules kernels (levels.kernels); nothing here decides what happens in the world.
 
 Also `TrainingWork`: the chapter's training phases (pre-trained agent, the
-player's training run, the control agent) in one background thread, through
+player's training run, the control agent, the upgraded agent) in one background thread, through
 game.session and agents.train, with progress and cancel for the window.
 """
 
@@ -22,7 +22,7 @@ from levels.model import LevelFile
 
 @dataclass
 class Phase:
-    name: str       # "pretrain", "train" or "control"
+    name: str       # "pretrain", "train", "control" or "upgrade"
     label: str      # what the window says
 
 
@@ -43,12 +43,15 @@ class TrainingWork:
         self.phases.append(Phase("train", "Training on your levels"))
         if lf.control_reward is not None:
             self.phases.append(Phase("control", "Training the control agent"))
+        if lf.upgrade is not None:
+            self.phases.append(Phase("upgrade", "Training the upgraded agent on your levels"))
         self.phase = self.phases[0].name
         self.progress = None          # agents.train.Progress of the current phase
         self.curve: list[tuple[int, float, float]] = []  # (steps, success, mean_return), train phase
         self.live_agent = None        # the policy so far (a PPOAgent copy), or None
         self.result = None            # TrainResult of the player's run
         self.control = None           # TrainResult of the control agent
+        self.upgrade = None           # TrainResult of the upgraded agent
         self.error: BaseException | None = None
         self.trace = ""
         self.cancelled = False
@@ -103,6 +106,10 @@ class TrainingWork:
                 self.control = train_file(self.lf, "train", seed=self.seed, steps=self.steps, init=init,
                                           reward_override=self.lf.control_reward,
                                           progress=self._report("control"), cancel=self._cancel)
+            if self.lf.upgrade is not None and not self._cancel.is_set():
+                from game.session import train_upgrade
+                self.upgrade = train_upgrade(self.lf, self.seed, self.steps, self._report("upgrade"),
+                                             self._cancel)
             self.cancelled = self._cancel.is_set()
         except BaseException as exc:  # noqa: BLE001 - shown in the window
             import traceback

@@ -131,6 +131,7 @@ class PlayState:
     merged: LevelFile | None = None        # the chapter with the design's training levels
     agent: Any = None
     control: Any = None
+    upgrade: Any = None                    # the upgraded agent, in chapters with an [upgrade]
     train_result: Any = None
     prediction: str | None = None
     report: Any = None

@@ -1,6 +1,8 @@
 """Deployment reveal: the deployment levels side by side with replays (play, pause,
 step, speed), trajectory heat maps, policy arrows on every cell, the probe
-read-outs and gaps as numbers and bars, and the counterfactual variants.
+read-outs and gaps as numbers and bars, and the counterfactual variants. In a
+chapter with an [upgrade], each level shows "your agent" and "the upgraded agent"
+side by side, on the same episodes.
 
 Deployment, diagnosis and scoring come from game.deploy / game.diagnosis /
 game.scoring and run in a worker thread behind a spinner."""
@@ -30,7 +32,8 @@ def run_deployment(play: PlayState, episodes: int = 100, seed: int = 0):
     from game.diagnosis import diagnose
     from game.scoring import score
     lf = play.merged
-    report = deploy(play.agent, lf, episodes=episodes, seed=seed, control=play.control)
+    report = deploy(play.agent, lf, episodes=episodes, seed=seed, control=play.control,
+                    upgrade=play.upgrade)
     maps = {}
     for lv in lf.deploy:
         try:
@@ -117,6 +120,8 @@ class DeployScene(Scene):
         if n == 0:
             return
         cols = min(n, 3)
+        if self.play.merged.upgrade is not None:  # each card holds two agents: wide cards
+            cols = 1 if n <= 3 else 2
         rows = (n + cols - 1) // cols
         g = th.px(12)
         cw = (self.main.width - (cols - 1) * g) // cols
@@ -161,16 +166,17 @@ class DeployScene(Scene):
         self.app.push(DebriefScene(self.app, self.play))
 
     # --- frame ------------------------------------------------------------------------------
-    def _replays(self):
+    def _replays(self, levels=None):
         out = []
-        for lr in self.report.levels:
+        for lr in self.report.levels if levels is None else levels:
             # longest first: a one-step episode says little as the first thing shown
             ordered = sorted(lr.replays, key=lambda r: -len(r.positions))
             out.append(ordered[self.replay_i % len(ordered)] if ordered else None)
         return out
 
     def _longest(self) -> int:
-        return max((len(r.positions) for r in self._replays() if r is not None), default=1)
+        shown = self._replays() + (self._replays(self.report.upgrade) if self.report.upgrade else [])
+        return max((len(r.positions) for r in shown if r is not None), default=1)
 
     def _wrap_frame(self):
         if self.frame >= self._longest() + 6:  # hold the end a moment, then loop
@@ -207,10 +213,32 @@ class DeployScene(Scene):
             self._spinner(surf)
             return
         replays = self._replays()
+        upgrade = self.report.upgrade
+        up_replays = self._replays(upgrade) if upgrade else None
         for i, (rect, lr) in enumerate(zip(self.cards, self.report.levels)):
             ctl = self.report.control[i] if self.report.control else None
-            self._card(surf, rect, lr, replays[i], ctl)
+            if upgrade:
+                self._pair_card(surf, rect, lr, replays[i], upgrade[i], up_replays[i])
+            else:
+                self._card(surf, rect, lr, replays[i], ctl)
         self._side(surf)
+
+    def _pair_card(self, surf, rect, lr, replay, up, up_replay):
+        """One level, your agent and the upgraded agent side by side."""
+        th = self.theme
+        panel(surf, rect, th)
+        pad = th.px(10)
+        font = fit_font(th, lr.name, rect.width - 2 * pad, 19, "bold")
+        draw_text(surf, lr.name, font, T.TEXT, (rect.x + pad, rect.y + pad))
+        top = rect.y + th.px(34)
+        half = (rect.width - 3 * pad) // 2
+        for k, (who, rep, rp, arrows) in enumerate((("your agent", lr, replay, True),
+                                                     ("the upgraded agent", up, up_replay, False))):
+            col = pygame.Rect(rect.x + pad + k * (half + pad), top, half, rect.bottom - top - pad)
+            cap = fit_font(th, who, col.width, 15, "bold")
+            draw_text(surf, who, cap, T.ACCENT, (col.x, col.y))
+            body = pygame.Rect(col.x, col.y + th.px(22), col.width, col.height - th.px(22))
+            self._agent_view(surf, body, rep, rp, arrows)
 
     def _spinner(self, surf):
         th = self.theme
@@ -230,12 +258,20 @@ class DeployScene(Scene):
         pad = th.px(10)
         font = fit_font(th, lr.name, rect.width - 2 * pad, 19, "bold")
         draw_text(surf, lr.name, font, T.TEXT, (rect.x + pad, rect.y + pad))
+        body = pygame.Rect(rect.x + pad, rect.y + th.px(38), rect.width - 2 * pad,
+                           rect.height - th.px(38) - pad)
+        self._agent_view(surf, body, lr, replay, True, ctl)
+
+    def _agent_view(self, surf, rect, lr, replay, arrows, ctl=None):
+        """One agent on one level inside `rect`: the replay (heat map, arrows) above
+        the intended-goal and probe bars (and the control agent's figures)."""
+        th = self.theme
+        pad = th.px(10)
         probes = list(lr.probes.items())
         bar_h = th.px(26)
         bars = 1 + len(probes)
         bars_h = bars * (bar_h + th.px(6)) + (th.px(22) if ctl is not None else 0)
-        area = pygame.Rect(rect.x + pad, rect.y + th.px(38), rect.width - 2 * pad,
-                           rect.height - th.px(38) - bars_h - th.px(14))
+        area = pygame.Rect(rect.x, rect.y, rect.width, rect.height - bars_h - th.px(4))
         level = self.play.merged.level(lr.name)
         t = 0
         if replay is not None:
@@ -254,7 +290,7 @@ class DeployScene(Scene):
             tiles.draw_terrain_grid(surf, grid, level.terrain)
             if self.show_heat:
                 self._heat(surf, grid, lr.visits)
-            if self.show_arrows and lr.name in self.maps:
+            if self.show_arrows and arrows and lr.name in self.maps:
                 self._arrows(surf, grid, self.maps[lr.name])
             trail = replay.positions[:t]
             dot = max(2, grid.cell // 9)
@@ -266,20 +302,21 @@ class DeployScene(Scene):
             tiles.draw_agent(surf, grid.rect(*pos), facing)
             tag = f"replay {self.replay_i % max(1, len(lr.replays)) + 1}/{len(lr.replays)}  step {t}"
             tag += "  (greedy)" if getattr(replay, "greedy", False) else "  (sampled)"
-            draw_text(surf, tag, th.font(13), T.TEXT_DIM, (rect.right - pad, rect.y + pad + th.px(4)), "topright")
-        y = area.bottom + th.px(10)
-        bw = rect.width - 2 * pad
-        value_bar(surf, pygame.Rect(rect.x + pad, y, bw, bar_h), lr.intended, th,
+            draw_text(surf, tag, fit_font(th, tag, rect.width // 2, 13), T.TEXT_DIM,
+                      (rect.right, rect.y - th.px(20)), "topright")
+        y = area.bottom + th.px(4)
+        bw = rect.width
+        value_bar(surf, pygame.Rect(rect.x, y, bw, bar_h), lr.intended, th,
                   T.GOOD if lr.intended >= (self.play.chapter.chapter.bar if self.play.chapter.chapter else 0.8)
                   else T.BAD, text=f"intended goal: {lr.intended * 100:.0f}%")
         y += bar_h + th.px(6)
         for name, v in probes:
-            value_bar(surf, pygame.Rect(rect.x + pad, y, bw, bar_h), v, th, T.WARN, text=f"{name}: {v * 100:.0f}%")
+            value_bar(surf, pygame.Rect(rect.x, y, bw, bar_h), v, th, T.WARN, text=f"{name}: {v * 100:.0f}%")
             y += bar_h + th.px(6)
         if ctl is not None:
             txt = "control agent: intended " + f"{ctl.intended * 100:.0f}%" + "".join(
                 f", {k} {v * 100:.0f}%" for k, v in ctl.probes.items())
-            draw_text(surf, txt, fit_font(th, txt, bw, 14), T.TEXT_DIM, (rect.x + pad, y))
+            draw_text(surf, txt, fit_font(th, txt, bw, 14), T.TEXT_DIM, (rect.x, y))
 
     def _heat(self, surf, grid, visits):
         v = np.asarray(visits, np.float64)

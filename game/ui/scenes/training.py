@@ -96,6 +96,7 @@ class TrainingScene(Scene):
             self.play.train_result = self.work.result
             self.play.agent = self.work.result.agent if self.work.result else None
             self.play.control = self.work.control.agent if self.work.control else None
+            self.play.upgrade = self.work.upgrade.agent if self.work.upgrade else None
             if self.work.result is not None and self.work.result.cancelled:
                 return
             self.buttons["next"].enabled = True
