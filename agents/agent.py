@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from agents.ppo import PPOConfig, layout, param_names, param_shapes, policy_batch, sample_batch
+from agents.network import layout, param_names, param_shapes, policy_batch, sample_batch
+from agents.ppo import PPOConfig
 from levels import world
 from levels.compiled import ObsSpec
 
@@ -54,7 +55,7 @@ class Agent:
 
 @dataclass(eq=False)
 class PPOAgent(Agent):
-    """An MLP policy: `params` is the flat float32 vector laid out by agents.ppo.layout
+    """An MLP policy: `params` is the flat float32 vector laid out by agents.network.layout
     for the observation `spec` and `config.hidden`. `meta` holds what the agent file
     records (seed, levels hash, steps, training curve)."""
     spec: ObsSpec

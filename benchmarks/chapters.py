@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from game.chapters import campaign  # noqa: E402
 from game.session import run_chapter  # noqa: E402
-from levels.format import load  # noqa: E402
+from levels.load import load  # noqa: E402
 
 
 def measure(entry, seeds: int) -> dict:

@@ -62,7 +62,7 @@ def main(argv=None) -> int:
 
     from agents.train import train_file
     from agents.warmup import warm_up
-    from levels.format import load
+    from levels.load import load
 
     path = args.level or next(p for p in DEFAULT_LEVELS if p.exists())
     lf = load(path)

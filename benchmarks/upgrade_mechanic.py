@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from agents.train import train_file  # noqa: E402
 from game.deploy import deploy  # noqa: E402
-from levels.format import loads  # noqa: E402
+from levels.load import loads  # noqa: E402
 
 HEADER = """
 format = 1

@@ -94,7 +94,7 @@ def _one_seed(args) -> SeedResult:
     chapter_path, design_path, seed, episodes = args
     from game.designs import load_design
     from game.session import run_chapter
-    from levels.format import load
+    from levels.load import load
     chapter = load(chapter_path)
     design = load_design(design_path, chapter) if design_path else None
     r = run_chapter(chapter, design, seed=seed, episodes=episodes, counterfactuals=False)
@@ -117,7 +117,7 @@ def solution_path(chapter: LevelFile) -> Path | None:
 def calibrate(chapter_path, design_path=None, seeds: int = 10, start: int = 0,
               episodes: int = 100, jobs: int | None = None, progress=None) -> Calibration:
     """Run the chapter over `seeds` seeds; `progress(done, total, SeedResult)`."""
-    from levels.format import load
+    from levels.load import load
     chapter = load(chapter_path)
     lesson = chapter.chapter.lesson if chapter.chapter and chapter.chapter.lesson else "aligned"
     if design_path is not None:

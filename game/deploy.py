@@ -42,10 +42,6 @@ def condition_met(cond: Condition, counts: np.ndarray, zone_names) -> np.ndarray
     return ok
 
 
-def intended_condition(lf: LevelFile) -> Condition:
-    return lf.chapter.intended if lf.chapter is not None else Condition(reach=("coin",))
-
-
 # --- results ---------------------------------------------------------------------
 
 @dataclass
@@ -238,7 +234,7 @@ def measure_level(agent, level: Level, lf: LevelFile, episodes: int, seed: int,
     counts, returns, lengths, visits, replays = rollout(agent, level, lf, episodes, seed,
                                                         keep=keep)
     z = lf.zone_names
-    intended = condition_met(intended_condition(lf), counts, z).mean()
+    intended = condition_met(lf.intended(), counts, z).mean()
     probes = {name: float(condition_met(cond, counts, z).mean()) for name, cond in lf.probes.items()}
     outcomes = {}
     for name in _END_EVENTS:
@@ -348,7 +344,7 @@ def variants(level: Level, lf: LevelFile) -> list[tuple[str, str, Level]]:
     out = []
     kinds = _kinds_in(level)
     goal_kinds = [k for k in ("coin", "gem", "chest", "key") if k in kinds
-                  and k in intended_condition(lf).reach]
+                  and k in lf.intended().reach]
     for kind in goal_kinds:
         out.append((f"no-{kind}", f"the {kind} removed: does the agent still head the same way?",
                     _without_kind(level, kind)))

@@ -30,11 +30,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from agents.ppo import PPOConfig
-from game.deploy import DeployReport, gap_sides, intended_condition
+from game.deploy import DeployReport, gap_sides
 from levels import world
-from levels.format import LABELS  # noqa: F401  (the labels a chapter may name; one list)
 from levels.model import LevelFile, upgraded_settings
-
 
 TERMS = {
     "aligned": "aligned on these levels",
@@ -86,7 +84,7 @@ def thresholds(lf: LevelFile) -> dict[str, float]:
 def proxy_probes(lf: LevelFile) -> list[str]:
     """Probes that can stand for a goal other than the intended one: every probe
     except those that only measure the intended goal itself."""
-    intended = intended_condition(lf)
+    intended = lf.intended()
     out = []
     for name, cond in lf.probes.items():
         if set(cond.reach) <= set(intended.reach) and not cond.avoid and not cond.at_least:
@@ -97,7 +95,7 @@ def proxy_probes(lf: LevelFile) -> list[str]:
 
 def goal_text(lf: LevelFile) -> str:
     return (lf.chapter.intended_text if lf.chapter and lf.chapter.intended_text
-            else " and ".join(intended_condition(lf).reach) or "the intended goal")
+            else " and ".join(lf.intended().reach) or "the intended goal")
 
 
 def _view(v: int) -> str:
@@ -178,7 +176,7 @@ def diagnose(lf: LevelFile, report: DeployReport) -> Diagnosis:
 
 def _diagnose_one(lf: LevelFile, report: DeployReport) -> Diagnosis:
     th = thresholds(lf)
-    bar = lf.chapter.bar if lf.chapter is not None else 0.8
+    bar = lf.pass_bar()
     goal = goal_text(lf)
     intended = report.intended
     evidence = [f"{r.name}: intended goal {pct(r.intended)}"

@@ -69,7 +69,7 @@ def _phase(progress, name: str):
 
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "levels" / "chapters" / "pretrained"
-_LEARNER_SOURCES = ("agents/ppo.py", "agents/train.py", "levels/kernels.py", "levels/compiled.py")
+_LEARNER_SOURCES = ("agents/exact.py", "agents/network.py", "agents/ppo.py", "agents/train.py", "levels/kernels.py", "levels/compiled.py")
 
 
 def learner_version() -> str:

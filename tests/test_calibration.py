@@ -6,7 +6,7 @@ import pytest
 
 from game.calibrate import calibrate, solution_path
 from game.chapters import campaign
-from levels.format import load
+from levels.load import load
 
 CHAPTERS = campaign()
 SEEDS = 10

@@ -4,10 +4,11 @@ known get the label the taxonomy gives them."""
 import pytest
 
 from game.deploy import DeployReport, LevelReport, deploy
-from game.diagnosis import LABELS, diagnose
+from game.diagnosis import TERMS, diagnose
+from levels.schema import LABELS
 from game.scoring import score
 from gamekit import FixedAgent, always_right, uniform_agent
-from levels.format import loads
+from levels.load import loads
 
 CHAPTER = '''
 format = 1
@@ -116,6 +117,7 @@ versus = ["coin top left"]
 def test_labels_are_the_contract():
     assert LABELS == ("aligned", "proxy", "approximate", "capability-failure", "deceptive-style",
                       "suboptimality")
+    assert set(TERMS) == set(LABELS)  # every label the format allows has its words
 
 
 def test_stars(lf):

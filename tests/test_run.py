@@ -11,7 +11,7 @@ import pytest
 from game.cli import main
 from game.designs import load_design
 from game.session import run_chapter
-from levels.format import loads
+from levels.load import loads
 
 ROOT = Path(__file__).resolve().parent.parent
 

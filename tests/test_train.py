@@ -17,7 +17,7 @@ from agents.ppo import PPOConfig
 from agents.train import CURVE_COLUMNS, Progress, TrainingJob, file_success, train, train_file
 from game.cli import main
 from levels import world
-from levels.format import load, loads
+from levels.load import load, loads
 from tests.agentkit import REFERENCE, compiled, level
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,7 +104,7 @@ def test_same_seed_same_weights_in_a_thread():
 SCRIPT = """
 import hashlib, sys
 from agents.train import train_file
-from levels.format import load
+from levels.load import load
 r = train_file(load(sys.argv[1]), seed=5, steps=12_000)
 h = hashlib.sha256(r.agent.params.tobytes()); h.update(r.curve.tobytes())
 print(h.hexdigest())

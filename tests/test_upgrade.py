@@ -10,7 +10,7 @@ from game.deploy import DeployReport, LevelReport, compute_gaps
 from game.diagnosis import describe_upgrade, diagnose
 from game.scoring import score
 from levels.errors import LevelFormatError
-from levels.format import loads
+from levels.load import loads
 
 HEAD = '''format = 1
 
@@ -124,7 +124,7 @@ ERROR_CASES = [
     ("seed is not an upgrade", "[upgrade]\nseed = 3\n", "seed = 3", 1, "unknown key 'seed' in [upgrade]"),
     ("even view", "[upgrade]\nview = 6\n", "view = 6", 8, "'view' must be an odd whole number"),
     ("steps zero", "[upgrade]\nsteps = 0\n", "steps = 0", 9, "'steps' must be a whole number from 1"),
-    ("hidden not a list", "[upgrade]\nhidden = 64\n", "hidden = 64", 10, "'hidden' must be a list"),
+    ("hidden layer of 0", "[upgrade]\nhidden = [0, 64]\n", "hidden = [0, 64]", 10, "'hidden' must be a list"),
     ("learner not a number", '[upgrade]\nlr = "fast"\n', 'lr = "fast"', 6, "'lr' must be a number"),
     ("not a table", 'upgrade = 7\n', "upgrade = 7", 11, "[upgrade] must be a table"),
     ("empty", "[upgrade]\n", "[upgrade]", 1, "must change at least one"),

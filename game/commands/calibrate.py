@@ -62,7 +62,7 @@ def _print(cal) -> None:
 def run(args) -> int:
     from game.calibrate import calibrate, markdown, solution_path
     from game.chapters import ChapterNotFound, campaign, find_chapter
-    from levels.format import load
+    from levels.load import load
     if args.seeds < 1:
         raise CommandError("--seeds must be at least 1")
     jobs: list[tuple[str, str | None]] = []

@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 
 from levels.errors import LevelFormatError, Problem
-from levels.format import find_level_files, load
+from levels.load import find_level_files, load
 
 
 def add_parser(p: argparse.ArgumentParser) -> None:

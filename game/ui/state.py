@@ -12,7 +12,7 @@ from typing import Any
 from game.chapters import CHAPTER_DIR, ChapterEntry, campaign
 from game.progress import designs_dir
 from levels.errors import LevelFormatError
-from levels.format import load, loads
+from levels.load import load, loads
 from levels.model import LevelFile
 
 ROOT = Path(__file__).resolve().parents[2]

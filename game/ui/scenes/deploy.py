@@ -307,7 +307,7 @@ class DeployScene(Scene):
         y = area.bottom + th.px(4)
         bw = rect.width
         value_bar(surf, pygame.Rect(rect.x, y, bw, bar_h), lr.intended, th,
-                  T.GOOD if lr.intended >= (self.play.chapter.chapter.bar if self.play.chapter.chapter else 0.8)
+                  T.GOOD if lr.intended >= self.play.chapter.pass_bar()
                   else T.BAD, text=f"intended goal: {lr.intended * 100:.0f}%")
         y += bar_h + th.px(6)
         for name, v in probes:

@@ -98,21 +98,18 @@ class EditorScene(Scene):
         return designs.design_toml(self.chapter, self.doc.maps, self.doc.reward, self.doc.steps)
 
     def validate(self) -> None:
-        """Check the design with game.designs (the same messages as `check`) and map
-        each problem to its level and cell."""
+        """Check the design with game.designs (the same messages as `check`); a problem
+        about a map cell names its level and cell (the design's [[train]] levels are
+        the editor's maps, in order)."""
         text = self.design_text()
         path = str(self.play.design_path())
         self.design, self.problems = designs.parse_design(text, self.chapter, path, self.play.sandbox)
         self.budget = designs.budget(self.chapter, self.doc.maps, self.steps())
-        starts = [i + 1 for i, line in enumerate(text.split("\n")) if line.startswith('map = """')]
         self.cell_problems = {}
         for p in self.problems:
-            for li, start in enumerate(starts):
-                h = len(self.doc.maps[li][1]) if li < len(self.doc.maps) else 0
-                if start < p.line <= start + h:
-                    key = (li, p.line - start - 1, max(0, p.col - 1))
-                    self.cell_problems.setdefault(key, []).append(p.message)
-                    break
+            if p.cell is not None and p.cell.set_name == "train":
+                key = (p.cell.index, p.cell.row, p.cell.col)
+                self.cell_problems.setdefault(key, []).append(p.message)
         self._validated = self.doc.version
 
     def save(self, note: bool = False) -> None:
@@ -440,7 +437,7 @@ class EditorScene(Scene):
             r, c = self.hover_cell
             row = self.doc.rows[r]
             ch = row[c] if c < len(row) else " "
-            from levels.format import describe_entry
+            from levels.symbols import describe_entry
             info = f"row {r + 1}, column {c + 1}: " + describe_entry(tiles.entry_for(ch, self.chapter.legend), ch)
             msgs = self.cell_problems.get((self.doc.current, r, c))
             draw_text(surf, info, th.font(15), T.TEXT_DIM, (self.canvas.x + th.px(10), self.canvas.bottom - th.px(4)),
