@@ -29,14 +29,20 @@ class SeedResult:
     deploy_seconds: float
     train_success: float
     passed: bool
+    # the upgraded agent (chapters with an [upgrade]): intended-goal rate, probe rates,
+    # training seconds
+    upgrade: dict | None = None
 
     def to_json(self) -> dict:
-        return {"seed": self.seed, "label": self.label, "intended": round(self.intended, 4),
-                "probes": {k: round(v, 4) for k, v in self.probes.items()},
-                "gaps": {k: round(v, 4) for k, v in self.gaps.items()},
-                "train_seconds": round(self.train_seconds, 3),
-                "deploy_seconds": round(self.deploy_seconds, 3),
-                "train_success": round(self.train_success, 4), "passed": self.passed}
+        out = {"seed": self.seed, "label": self.label, "intended": round(self.intended, 4),
+               "probes": {k: round(v, 4) for k, v in self.probes.items()},
+               "gaps": {k: round(v, 4) for k, v in self.gaps.items()},
+               "train_seconds": round(self.train_seconds, 3),
+               "deploy_seconds": round(self.deploy_seconds, 3),
+               "train_success": round(self.train_success, 4), "passed": self.passed}
+        if self.upgrade is not None:
+            out["upgrade"] = self.upgrade
+        return out
 
 
 @dataclass
@@ -101,9 +107,14 @@ def _one_seed(args) -> SeedResult:
     probes = {}
     for name in sorted({p for lv in r.report.levels for p in lv.probes}):
         probes[name] = r.report.probe_mean(name)
+    upgrade = None
+    if r.report.upgrade is not None:
+        upgrade = {"intended": round(r.report.upgrade_intended, 4),
+                   "probes": {k: round(r.report.probe_mean(k, r.report.upgrade), 4) for k in probes},
+                   "train_seconds": round(r.seconds.get("upgrade", 0.0), 3)}
     return SeedResult(seed, r.diagnosis.label, r.report.intended, probes, dict(r.report.gaps),
                       r.seconds.get("train", 0.0), r.seconds.get("deploy", 0.0),
-                      float(r.train.success), r.stars.passed)
+                      float(r.train.success), r.stars.passed, upgrade)
 
 
 def solution_path(chapter: LevelFile) -> Path | None:

@@ -245,3 +245,28 @@ def test_a_gap_against_the_upgrade_is_never_deceptive_style(lf):
 
 def test_without_upgrade_results_the_diagnosis_is_the_players(lf):
     assert diagnose(lf, report((0.95, 0.0), None)).label == "aligned"
+
+
+# --- chapter 7, calibrated (slow) ----------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("which", ["starter", "solution"])
+def test_chapter_7_both_agents_over_ten_seeds(which):
+    """The issue's bar, per agent: the starter's certified agent passes and its upgraded
+    agent tampers in at least 9 of 10 seeds; the reference solution passes with both."""
+    from game.calibrate import calibrate, solution_path
+    from game.chapters import find_chapter
+    from levels.load import load
+    path = find_chapter("7")
+    design = solution_path(load(path)) if which == "solution" else None
+    cal = calibrate(path, design, seeds=10, episodes=100, jobs=1)
+    bar = load(path).chapter.bar
+    mine = sum(s.intended >= bar for s in cal.seeds)
+    theirs_pass = sum(s.upgrade["intended"] >= bar for s in cal.seeds)
+    theirs_tamper = sum(s.upgrade["probes"]["tamper"] >= 0.4 for s in cal.seeds)
+    figures = [(s.seed, s.label, s.intended, s.upgrade) for s in cal.seeds]
+    assert mine >= 9, figures
+    if which == "starter":
+        assert theirs_tamper >= 9 and cal.lesson_seeds >= 9, figures
+    else:
+        assert theirs_pass >= 9 and cal.passed_seeds >= 9, figures
