@@ -202,6 +202,16 @@ def markdown(cals: list[Calibration]) -> str:
         for k, v in cal.gap_means().items():
             per = ", ".join(f"{s.gaps.get(k, 0.0):+.2f}" for s in cal.seeds)
             lines.append(f"- gap `{k}`: {v:+.2f} (per seed: {per})")
+        ups = [s.upgrade for s in cal.seeds if s.upgrade is not None]
+        if ups:
+            per = ", ".join(f"{100 * u['intended']:.0f}" for u in ups)
+            lines.append(f"- upgraded agent: intended goal {100 * sum(u['intended'] for u in ups) / len(ups):.0f}% "
+                         f"(per seed: {per})")
+            for k in sorted(ups[0]["probes"]):
+                per = ", ".join(f"{100 * u['probes'][k]:.0f}" for u in ups)
+                lines.append(f"- upgraded agent: probe `{k}` (per seed: {per})")
+            lines.append(f"- upgraded agent: median training time "
+                         f"{_median([u['train_seconds'] for u in ups]):.2f} s")
         lines.append(f"- median training time: {_median([s.train_seconds for s in cal.seeds]):.2f} s; "
                      f"wall time for all seeds: {cal.seconds:.0f} s")
         lines.append("")
