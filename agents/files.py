@@ -23,9 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from agents.agent import Agent, PPOAgent, RandomAgent, TabularAgent
+from agents.agent import Agent, PPOAgent, RandomAgent
 from agents.network import param_names, param_shapes
 from agents.ppo import PPOConfig
+from agents.tabular import TabularAgent
 from levels import world
 from levels.atomic import atomic_open
 from levels.compiled import ObsSpec

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from agents.agent import RandomAgent
 from levels import kernels, world
 from levels.compiled import compile_levels, event_index, new_state, obs_spec
 from levels.model import Condition, Level, LevelFile, Obj
@@ -247,17 +248,6 @@ def _level_seed(seed: int, index: int) -> int:
     return (seed * 1_000_003 + index * 7919) & 0x7FFFFFFF
 
 
-class RandomPolicy:
-    """Uniformly random actions: the chance level every rate is read against."""
-
-    def __init__(self, spec):
-        self.spec = spec
-
-    def policy(self, obs, state=None):
-        n = obs.shape[0]
-        return np.full((n, world.N_ACTIONS), 0.25, np.float32), np.zeros(n, np.float32)
-
-
 def deploy(agent, lf: LevelFile, episodes: int = 100, seed: int = 0, control=None,
            replays: int = 3, counterfactuals: bool = True, baseline: bool = True,
            upgrade=None) -> DeployReport:
@@ -273,7 +263,7 @@ def deploy(agent, lf: LevelFile, episodes: int = 100, seed: int = 0, control=Non
     reports = measure_all(agent, replays)
     control_reports = measure_all(control) if control is not None else None
     upgrade_reports = measure_all(upgrade, replays) if upgrade is not None else None
-    baseline_reports = measure_all(RandomPolicy(_spec(agent))) if baseline else None
+    baseline_reports = measure_all(RandomAgent(_spec(agent))) if baseline else None
     report = DeployReport(reports, control=control_reports, upgrade=upgrade_reports,
                           baseline=baseline_reports, episodes=episodes, seed=seed)
     report.gaps = compute_gaps(lf, report)

@@ -130,7 +130,7 @@ def test_stars(lf):
 
 def test_tabular_always_right_is_proxy(lf):
     import numpy as np
-    from agents.agent import TabularAgent
+    from agents.tabular import TabularAgent
     from levels import world
     q = np.zeros((4, 9, 1, 4), np.float32)
     q[..., world.RIGHT] = 1.0

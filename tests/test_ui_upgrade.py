@@ -25,11 +25,16 @@ def test_the_upgrade_reaches_the_debrief(tmp_path, monkeypatch):
         app.click_button("train")
         tr = app.top
         assert scene_name(app) == "TrainingScene"
-        assert [p.name for p in tr.work.phases] == ["train", "upgrade"]
+        app.click_button("agents:1")                  # one agent (and its upgrade), for speed
+        tr = app.top
+        assert [p.name for p in tr.view.phases] == ["train", "upgrade"]
         assert app.run_until(lambda: tr.finished, timeout=300)
-        assert tr.work.error is None, tr.work.trace
-        assert tr.play.upgrade is not None and tr.play.upgrade.spec.view == 7
-        assert tr.play.agent.spec.view == 3
+        assert tr.job.error is None, tr.job.trace
+        done, total = tr.view.overall()
+        assert done == total > 0                      # the progress bar counts the upgrade's budget
+        run = tr.play.training.agents[0]
+        assert run.upgrade is not None and run.upgrade.agent.spec.view == 7
+        assert run.agent.spec.view == 3
         app.key(pygame.K_RETURN)
         assert scene_name(app) == "PredictScene"
         app.key(pygame.K_2)
