@@ -43,6 +43,15 @@ def test_the_upgrade_reaches_the_debrief(tmp_path, monkeypatch):
         assert app.run_until(lambda: dep.report is not None, timeout=180)
         app.run_frames(20)
         shot(app, "ch7_deploy_side_by_side", tmp_path)
+        # the side-by-side cards at every screen size, presenter mode off and on
+        for size in ((1024, 768), (1920, 1080), (1280, 800)):
+            for presenter in (True, False):
+                app.resize(size)
+                app.progress.settings.presenter = presenter
+                app.apply_settings()
+                app.run_frames(3)
+                shot(app, f"ch7_deploy_{size[0]}x{size[1]}{'_presenter' if presenter else ''}", tmp_path)
+                assert dep.cards and all(app.screen.get_rect().contains(c) for c in dep.cards)
         rep = dep.report
         assert rep.upgrade is not None and [r.name for r in rep.upgrade] == [r.name for r in rep.levels]
         assert all(r.replays for r in rep.upgrade)          # the upgraded agent's replays are shown

@@ -240,7 +240,8 @@ class DeployScene(Scene):
             cap = fit_font(th, who, col.width // 2, 15, "bold")
             draw_text(surf, who, cap, T.ACCENT, (col.x, col.y))
             body = pygame.Rect(col.x, col.y + th.px(22), col.width, col.height - th.px(22))
-            self._agent_view(surf, body, rep, rp, arrows)
+            self._agent_view(surf, body, rep, rp, arrows,
+                             tag_room=col.width - cap.size(who)[0] - th.px(10))
 
     def _spinner(self, surf):
         th = self.theme
@@ -264,10 +265,11 @@ class DeployScene(Scene):
                            rect.height - th.px(38) - pad)
         self._agent_view(surf, body, lr, replay, True, ctl)
 
-    def _agent_view(self, surf, rect, lr, replay, arrows, ctl=None):
+    def _agent_view(self, surf, rect, lr, replay, arrows, ctl=None, tag_room=None):
         """One agent on one level inside `rect`: the replay (heat map, policy arrows
         where `arrows`) above the intended-goal and probe bars (and the control
-        agent's figures); the replay tag goes on the line above `rect`."""
+        agent's figures); the replay tag goes on the line above `rect`, right-aligned
+        in `tag_room` pixels (half the width by default), shortened when it does not fit."""
         th = self.theme
         probes = list(lr.probes.items())
         bar_h = th.px(26)
@@ -304,8 +306,12 @@ class DeployScene(Scene):
             tiles.draw_agent(surf, grid.rect(*pos), facing)
             tag = f"replay {self.replay_i % max(1, len(lr.replays)) + 1}/{len(lr.replays)}  step {t}"
             tag += "  (greedy)" if getattr(replay, "greedy", False) else "  (sampled)"
-            draw_text(surf, tag, fit_font(th, tag, rect.width // 2, 13), T.TEXT_DIM,
-                      (rect.right, rect.y - th.px(20)), "topright")
+            room = rect.width // 2 if tag_room is None else tag_room
+            tag_font = fit_font(th, tag, room, 13)
+            if tag_font.size(tag)[0] > room:
+                tag = f"step {t}"
+            if tag_font.size(tag)[0] <= room:
+                draw_text(surf, tag, tag_font, T.TEXT_DIM, (rect.right, rect.y - th.px(20)), "topright")
         y = area.bottom + th.px(4)
         bw = rect.width
         value_bar(surf, pygame.Rect(rect.x, y, bw, bar_h), lr.intended, th,
