@@ -371,7 +371,9 @@ class ChapterPipeline:
             progress(StageProgress("diagnose", None, 0.0))
         for run in runs:
             run.diagnosis = diagnose(lf, run.report)
-            if run.diagnosis.label == "capability-failure":
+            # the evidence is about the player's agent: not when only its upgrade failed
+            if run.diagnosis.label == "capability-failure" and (
+                    run.report.upgrade is None or run.report.intended < lf.pass_bar()):
                 run.why = explain_capability(lf, run.training_levels, run.report,
                                              run.train, run.goal_curve)
         group = runs[0].diagnosis if n == 1 else diagnose_group(lf, [r.diagnosis for r in runs],
