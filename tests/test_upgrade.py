@@ -270,3 +270,29 @@ def test_chapter_7_both_agents_over_ten_seeds(which):
         assert theirs_tamper >= 9 and cal.lesson_seeds >= 9, figures
     else:
         assert theirs_pass >= 9 and cal.passed_seeds >= 9, figures
+
+
+# --- the pipeline's upgrade stage (tiny budgets: what runs, not what is learned) -------------
+
+def test_pipeline_trains_deploys_and_reports_the_upgraded_agent():
+    from game.pipeline import ChapterPipeline
+    text = (HEAD + "[upgrade]\nview = 5\nsteps = 2048\n" + LEVELS + GAP).replace(
+        "steps = 150_000", "steps = 1024")
+    lf = parse(text)
+    stages = []
+    result = ChapterPipeline(lf, seed=3, agents=2, episodes=10, counterfactuals=False,
+                             threads=1).run(progress=lambda sp: stages.append((sp.stage, sp.agent)))
+    for run in result.agents:
+        assert run.upgrade is not None and run.upgrade.agent.spec.view == 5
+        assert run.agent.spec.view == 3
+        assert run.upgrade.steps == 2048 and run.train.steps == 1024
+        assert run.upgrade.agent.meta["seed"] == run.seed          # the same seed as yours
+        assert [r.name for r in run.report.upgrade] == ["d1", "d2"]
+        assert "yours vs upgraded" in run.report.gaps
+        assert run.to_json()["upgrade"]["train"]["steps"] == 2048
+    # each agent's upgrade trains after its own training
+    for k in (0, 1):
+        mine = [s for s, a in stages if a == k]
+        assert "upgrade" in mine and mine.index("upgrade") > mine.index("train")
+    out = result.to_json()
+    assert out["upgrade_train"]["steps"] == 2048 and len(out["upgrade"]) == 2
