@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pygame
 
+from game.ui.audit import AUDIT, check
 from tests.test_ui_kit import make_app, scene_name, shot
 
 
@@ -51,7 +52,14 @@ def test_the_upgrade_reaches_the_debrief(tmp_path, monkeypatch):
                 app.apply_settings()
                 app.run_frames(3)
                 shot(app, f"ch7_deploy_{size[0]}x{size[1]}{'_presenter' if presenter else ''}", tmp_path)
-                assert dep.cards and all(app.screen.get_rect().contains(c) for c in dep.cards)
+                assert dep.cards and all(app.screen.get_rect().contains(r) for r, _ in dep.cards)
+                AUDIT.on = True                   # nothing cut off, overlapping or off screen
+                try:
+                    app.step()
+                finally:
+                    AUDIT.on = False
+                found = check(list(AUDIT.items), app.screen.get_rect())
+                assert not any(found.values()), (size, presenter, found)
         rep = dep.report
         assert rep.upgrade is not None and [r.name for r in rep.upgrade] == [r.name for r in rep.levels]
         assert all(r.replays for r in rep.upgrade)          # the upgraded agent's replays are shown
