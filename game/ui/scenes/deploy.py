@@ -218,23 +218,17 @@ class DeployScene(Scene):
         self.app.next_step(self)
 
     # --- frame ------------------------------------------------------------------------------
-    def _replays(self):
+    def _replays(self, levels=None):
         out = []
-        for lr in self.report.levels:
+        for lr in self.report.levels if levels is None else levels:
             # longest first: a one-step episode says little as the first thing shown
             ordered = sorted(lr.replays, key=lambda r: -len(r.positions))
             out.append(ordered[self.replay_i % len(ordered)] if ordered else None)
         return out
 
     def _upgrade_replays(self):
-        """The upgraded agent's replays, chosen as _replays chooses yours."""
-        if not self.report.upgrade:
-            return []
-        out = []
-        for lr in self.report.upgrade:
-            ordered = sorted(lr.replays, key=lambda r: -len(r.positions))
-            out.append(ordered[self.replay_i % len(ordered)] if ordered else None)
-        return out
+        """The upgraded agent's replays, chosen as yours are."""
+        return self._replays(self.report.upgrade) if self.report.upgrade else []
 
     def _longest(self) -> int:
         shown = self._replays() + self._upgrade_replays()
