@@ -41,7 +41,7 @@ TERMS = {
     "approximate": "approximate alignment",
     "capability-failure": "capability failure (not a goal failure)",
     "deceptive-style": "conditional, deceptive-style behaviour",
-    "suboptimality": "suboptimality alignment (aligned only while less capable)",
+    "suboptimality": "suboptimality alignment",
 }
 
 DEFAULT_THRESHOLDS = {
