@@ -30,6 +30,9 @@ from dataclasses import asdict, dataclass, fields
 import numpy as np
 from numba import njit
 
+from agents.stats import (N_STATS, PER_SAMPLE, REPORTED, S_APPROX_KL, S_CLIP_FRAC, S_ENTROPY,
+                          S_EPISODES, S_GRAD_NORM, S_MINIBATCHES, S_POLICY_LOSS, S_RETURN_SUM,
+                          S_SAMPLES, S_SUCCESSES, S_VALUE_LOSS)
 from levels import world
 from levels.kernels import observe_all, rng_below, rng_uniform, step_all
 
@@ -41,6 +44,8 @@ _FAST = dict(cache=True, nogil=True, fastmath=True)
 N_ACTIONS = world.N_ACTIONS
 _N_GLOBALS = world.N_GLOBALS
 _KIND0, _COLOR0, _AGENT_CH = world.CH_KIND0, world.CH_COLOR0, world.CH_AGENT
+_KIND_SHIFT, _COLOR_SHIFT, _AGENT_SHIFT = world.KIND_SHIFT, world.COLOR_SHIFT, world.AGENT_SHIFT
+_FIELD = world.FIELD_MASK  # a cell code's fields: world.py's packed layout
 
 
 # --- 1. hyperparameters ---------------------------------------------------------
@@ -206,22 +211,22 @@ def active_inputs(obs, n_cells, C, idx, val):
         if code == 0:
             continue
         base = j * C
-        t = code & 0xFF
+        t = code & _FIELD
         if t > 0:
             idx[n] = base + t - 1
             val[n] = 1.0
             n += 1
-        k = (code >> 8) & 0xFF
+        k = (code >> _KIND_SHIFT) & _FIELD
         if k > 0:
             idx[n] = base + _KIND0 + k - 1
             val[n] = 1.0
             n += 1
-        col = (code >> 16) & 0xFF
+        col = (code >> _COLOR_SHIFT) & _FIELD
         if col > 0:
             idx[n] = base + _COLOR0 + col - 1
             val[n] = 1.0
             n += 1
-        if full and (code >> 24) & 0xFF:
+        if full and (code >> _AGENT_SHIFT) & _FIELD:
             idx[n] = base + _AGENT_CH
             val[n] = 1.0
             n += 1
@@ -466,10 +471,8 @@ def adam_step(params, grads, m, v, t, lr, max_grad_norm):
 
 # hp: float64 array of the config's numbers, in this order
 HP_LR, HP_GAMMA, HP_LAMBDA, HP_CLIP, HP_ENT, HP_VCOEF, HP_MAXNORM = range(7)
-# stats: what ppo_iteration reports, in this order
-STATS = ("episodes", "return_sum", "successes", "entropy", "policy_loss", "value_loss",
-         "approx_kl", "clip_frac", "grad_norm")
-_N_STATS = len(STATS) + 2  # + the sample and minibatch counts ppo_update adds up
+# stats: what ppo_iteration reports (slots named in agents.stats)
+STATS = REPORTED
 
 
 def hp_array(cfg: PPOConfig) -> np.ndarray:
@@ -487,7 +490,7 @@ def ppo_rollout(ls, st, view, shape_range, n_cells, C, params, sizes, offs, hp,
     across iterations; the *_buf arrays have T * N rows (T = n_steps), row t * N + i
     being environment i at step t. Episodes finishing in the rollout are scored for
     `stats` (success: every bit of reach and none of avoid among the episode's
-    events). Writes stats[0:4] (see STATS)."""
+    events). Writes the episode stats (agents.stats: S_EPISODES .. S_ENTROPY)."""
     N = obs_now.shape[0]
     B = obs_buf.shape[0]
     T = B // N
@@ -559,18 +562,18 @@ def ppo_rollout(ls, st, view, shape_range, n_cells, C, params, sizes, offs, hp,
             last_adv[i] = delta + gamma * lam * nonterminal * last_adv[i]
             adv_buf[row] = last_adv[i]
             ret_buf[row] = last_adv[i] + val_buf[row]
-    stats[0] = episodes
-    stats[1] = ret_sum
-    stats[2] = successes
-    stats[3] = ent_sum / B
+    stats[S_EPISODES] = episodes
+    stats[S_RETURN_SUM] = ret_sum
+    stats[S_SUCCESSES] = successes
+    stats[S_ENTROPY] = ent_sum / B
 
 
 @njit(**_FAST)
 def ppo_update(n_cells, C, params, sizes, offs, m, v, adam_t, hp, epochs, minibatches,
                obs_buf, act_buf, logp_buf, adv_buf, ret_buf, shuffle_rng, stats):
     """`epochs` passes of minibatch updates of the clipped objective over the rollout.
-    Adds to stats[4:9] the sums of the per-sample losses, KL and clipped count and of
-    the per-minibatch gradient norms, and to stats[9], stats[10] the sample and
+    Adds to stats (agents.stats) the sums of the per-sample losses, KL and clipped count and
+    of the per-minibatch gradient norms, and to S_SAMPLES, S_MINIBATCHES the sample and
     minibatch counts (the caller turns them into means)."""
     B = obs_buf.shape[0]
     L = obs_buf.shape[1]
@@ -646,13 +649,13 @@ def ppo_update(n_cells, C, params, sizes, offs, m, v, adam_t, hp, epochs, miniba
                          v_coef * verr * inv_mb, dbuf)
             adam_t[0] += 1
             norm_sum += adam_step(params, grads, m, v, adam_t[0], hp[HP_LR], hp[HP_MAXNORM])
-    stats[4] += pg_sum
-    stats[5] += v_sum
-    stats[6] += kl_sum
-    stats[7] += clip_n
-    stats[8] += norm_sum
-    stats[9] += epochs * mb * minibatches
-    stats[10] += epochs * minibatches
+    stats[S_POLICY_LOSS] += pg_sum
+    stats[S_VALUE_LOSS] += v_sum
+    stats[S_APPROX_KL] += kl_sum
+    stats[S_CLIP_FRAC] += clip_n
+    stats[S_GRAD_NORM] += norm_sum
+    stats[S_SAMPLES] += epochs * mb * minibatches
+    stats[S_MINIBATCHES] += epochs * minibatches
 
 
 @njit(**_FAST)
@@ -719,7 +722,7 @@ class PPOLearner:
         self.done_buf = np.zeros(B, np.bool_)
         self.adv_buf = np.zeros(B, np.float32)
         self.ret_buf = np.zeros(B, np.float32)
-        self.stats = np.zeros(_N_STATS, np.float64)
+        self.stats = np.zeros(N_STATS, np.float64)
         self.reach, self.avoid = np.int32(reach), np.int32(avoid)
         self.steps = 0
 
@@ -753,8 +756,8 @@ class PPOLearner:
                 stop = between()
         self.steps += c.batch
         out = dict(zip(STATS, st[:len(STATS)].tolist()))
-        n, n_mb = max(st[9], 1.0), max(st[10], 1.0)
-        for k in ("policy_loss", "value_loss", "approx_kl", "clip_frac"):
+        n, n_mb = max(st[S_SAMPLES], 1.0), max(st[S_MINIBATCHES], 1.0)
+        for k in PER_SAMPLE:
             out[k] /= n
         out["grad_norm"] /= n_mb
         return out
