@@ -30,10 +30,11 @@ from dataclasses import asdict, dataclass, fields
 import numpy as np
 from numba import njit
 
+from agents import stats
 from agents.stats import (N_STATS, PER_SAMPLE, REPORTED, S_APPROX_KL, S_CLIP_FRAC, S_ENTROPY,
                           S_EPISODES, S_GRAD_NORM, S_MINIBATCHES, S_POLICY_LOSS, S_RETURN_SUM,
                           S_SAMPLES, S_SUCCESSES, S_VALUE_LOSS)
-from levels import world
+from levels import jitcache, kernels, world
 from levels.kernels import observe_all, rng_below, rng_uniform, step_all
 
 _JIT = dict(cache=True, nogil=True)
@@ -761,3 +762,17 @@ class PPOLearner:
             out[k] /= n
         out["grad_norm"] /= n_mb
         return out
+
+
+# --- the on-disk cache's dependencies (levels.jitcache) ------------------------------
+
+_DEPENDS = jitcache.version(world, kernels, stats)
+
+
+@njit(**_JIT)
+def _compiled_depends():
+    """The version of levels/world.py, levels/kernels.py and agents/stats.py this module's cached code was compiled with."""
+    return _DEPENDS
+
+
+jitcache.forget_if_stale(globals(), _compiled_depends, _DEPENDS)

@@ -26,7 +26,8 @@ import numpy as np
 from numba import njit
 
 from agents.stats import N_TABULAR_STATS, S_EPISODES, S_RETURN_SUM, S_SUCCESSES
-from levels import world
+from agents import stats
+from levels import jitcache, kernels, world
 from levels.compiled import new_state
 from levels.kernels import reset_all, rng_below, rng_uniform, seed_rng, step_all
 
@@ -205,3 +206,17 @@ def train_tabular(levels, seed: int, steps: int, config: TabularConfig = Tabular
                          meta={"seed": int(seed), "steps": done_steps, "config": config.to_dict()})
     return TrainResult(agent, np.array(curve, np.float64).reshape(-1, len(CURVE_COLUMNS)),
                        done_steps, seconds, cancelled)
+
+
+# --- the on-disk cache's dependencies (levels.jitcache) ------------------------------
+
+_DEPENDS = jitcache.version(world, kernels, stats)
+
+
+@njit(**_JIT)
+def _compiled_depends():
+    """The version of levels/world.py, levels/kernels.py and agents/stats.py this module's cached code was compiled with."""
+    return _DEPENDS
+
+
+jitcache.forget_if_stale(globals(), _compiled_depends, _DEPENDS)

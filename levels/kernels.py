@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from levels import world
+from levels import jitcache, world
 
 _JIT = dict(cache=True, nogil=True)
 # Inlined at the numba level: the small per-draw helpers (random numbers, a spawn
@@ -439,3 +439,17 @@ def random_rollout(ls, st, n_steps, view, shape_range, obs, actions, events, rew
         for i in range(actions.shape[0]):
             total += rewards[i]
     return total, episodes
+
+
+# --- the on-disk cache's dependencies (levels.jitcache) ------------------------------
+
+_DEPENDS = jitcache.version(world)
+
+
+@njit(**_JIT)
+def _compiled_depends():
+    """The version of levels/world.py this module's cached code was compiled with."""
+    return _DEPENDS
+
+
+jitcache.forget_if_stale(globals(), _compiled_depends, _DEPENDS)

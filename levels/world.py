@@ -14,6 +14,7 @@ from dataclasses import dataclass
 # cells outside a map are walls.
 FLOOR, WALL, LAVA, FLOWERS = 0, 1, 2, 3
 TERRAIN = ("floor", "wall", "lava", "flowers")
+TERRAIN_SYMBOLS = (".", "#", "~", "*")  # built-in map symbols, in TERRAIN order
 
 # --- objects -----------------------------------------------------------------
 # An object has a kind and a colour (and a calendar has a year). The agent sees

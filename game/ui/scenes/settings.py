@@ -87,7 +87,7 @@ class SettingsScene(Scene):
                                 self.preview.y + th.px(48) + (i // 4) * (cell + th.px(22)), cell, cell)
                 surf.blit(tiles.terrain_surface("floor", cell), r.topleft)
                 color = world.DEFAULT_COLOR[kind]
-                surf.blit(tiles.object_surface(kind, color, 2025 if kind == "calendar" else 0, cell, th), r.topleft)
+                surf.blit(tiles.object_surface(kind, color, 2025 if world.KIND[kind].shows_year else 0, cell, th), r.topleft)
                 draw_text(surf, kind, th.font(13), T.TEXT_DIM, (r.centerx, r.bottom + th.px(2)), "midtop")
             y = self.preview.y + th.px(48) + 2 * (cell + th.px(22)) + th.px(6)
             for i, c in enumerate(world.COLORS):
