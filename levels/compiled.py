@@ -45,8 +45,6 @@ class LevelSet(NamedTuple):
     n_chests: np.ndarray     # int32[L], objects of the counted kind (world.Kind.last_event)
     base: np.ndarray         # int32[L, H + 2P, W + 2P], packed cell codes of the empty
                              # level (terrain, no objects) with a wall border P = world.PAD
-    kind_rules: np.ndarray   # int32[K, world.N_RULE_COLUMNS]: world.KIND_RULES, what each
-                             # object kind does (the same for every set; not in levels_hash)
 
 
 class EnvState(NamedTuple):
@@ -252,12 +250,8 @@ def compile_levels(levels: list[Level], rules: Rules, zone_names: tuple[str, ...
                      for i in range(L)], np.int32)
     return LevelSet(terrain, zones, n_obj, obj_kind, obj_color, obj_year, obj_r, obj_c,
                     obj_group, n_cells, cell_r, cell_c, agent_r, agent_c, agent_group, reward,
-                    paid, end_mask, max_steps, cue, trigger, n_chests, base, kind_rules())
+                    paid, end_mask, max_steps, cue, trigger, n_chests, base)
 
-
-def kind_rules() -> np.ndarray:
-    """world.KIND_RULES as the int32 array the kernels read."""
-    return np.array(world.KIND_RULES, np.int32).reshape(len(world.KINDS), world.N_RULE_COLUMNS)
 
 
 def compile_set(lf: LevelFile, which: str = "train", pad_to=None,
@@ -281,13 +275,9 @@ def new_state(levels: LevelSet, n_envs: int) -> EnvState:
 
 
 def levels_hash(levels: LevelSet) -> str:
-    """A short content hash of compiled levels (for agent files: what it trained on).
-    The kind rules are left out: they are the world's, not the levels' (a change to
-    them is a change of code, which game.session.learner_version notices)."""
+    """A short content hash of compiled levels (for agent files: what it trained on)."""
     h = hashlib.sha256()
-    for name, arr in zip(levels._fields, levels):
-        if name == "kind_rules":
-            continue
+    for arr in levels:
         h.update(np.ascontiguousarray(arr).tobytes())
         h.update(str(arr.shape).encode())
     return h.hexdigest()[:16]

@@ -33,8 +33,10 @@ _TIMEOUT = 1 << world.EVENT_BIT["timeout"]
 _ZONE0 = world.ZONE_EVENT0
 _N_EVENTS = world.N_EVENTS
 _WALL, _LAVA_T, _FLOWERS_T = world.WALL, world.LAVA, world.FLOWERS
-# What an object kind does is data (world.KIND_TABLE), read from ls.kind_rules:
-# its columns are these.
+# What an object kind does is data: world.KIND_TABLE, as numbers (world.KIND_RULES,
+# one row per kind, these columns). Frozen into the compiled code like the constants
+# above; levels.jitcache recompiles when world.py changes.
+KIND_RULES = np.array(world.KIND_RULES, np.int32).reshape(len(world.KINDS), world.N_RULE_COLUMNS)
 _R_NEEDS_KEY, _R_KEYS, _R_EVENT = world.R_NEEDS_KEY, world.R_KEYS, world.R_EVENT
 _R_WATCHES, _R_COUNTED, _R_LAST_EVENT = world.R_WATCHES, world.R_COUNTED, world.R_LAST_EVENT
 _R_REMOVED = world.R_REMOVED
@@ -130,7 +132,7 @@ def _free_cell(n_cells, cell_r, cell_c, objat, rng, i, lvl, g, ar, ac):
 
 @njit(**_JIT)
 def _reset_envs(base, zones, n_obj, obj_kind, obj_color, lv_obj_r, lv_obj_c, obj_group,
-                n_cells, cell_r, cell_c, agent_r, agent_c, agent_group, n_chests, kind_rules,
+                n_cells, cell_r, cell_c, agent_r, agent_c, agent_group, n_chests,
                 lvls, rs, cs, ts, keys, cams, chests, zone_seen, ep_events, ep_return,
                 obj_r, obj_c, alive, objat, rng, grid, want):
     """Start a new episode in every environment i with want[i] >= -1, on level
@@ -194,7 +196,7 @@ def _reset_envs(base, zones, n_obj, obj_kind, obj_color, lv_obj_r, lv_obj_c, obj
                 grid[i, r + _P, c + _P] = (base[level, r + _P, c + _P]
                                            | (obj_kind[level, o] + 1) << _KIND_SHIFT
                                            | (obj_color[level, o] + 1) << _COLOR_SHIFT)
-                ncam += kind_rules[obj_kind[level, o], _R_WATCHES]
+                ncam += KIND_RULES[obj_kind[level, o], _R_WATCHES]
         cams[i] = ncam
         chests[i] = n_chests[level]
         zone_seen[i] = zones[level, ar, ac]
@@ -204,7 +206,7 @@ def _reset_envs(base, zones, n_obj, obj_kind, obj_color, lv_obj_r, lv_obj_c, obj
 def _reset(ls, st, want):
     _reset_envs(ls.base, ls.zones, ls.n_obj, ls.obj_kind, ls.obj_color, ls.obj_r, ls.obj_c,
                 ls.obj_group, ls.n_cells, ls.cell_r, ls.cell_c, ls.agent_r, ls.agent_c,
-                ls.agent_group, ls.n_chests, ls.kind_rules, st.lvl, st.r, st.c, st.t, st.keys, st.cams,
+                ls.agent_group, ls.n_chests, st.lvl, st.r, st.c, st.t, st.keys, st.cams,
                 st.chests, st.zone_seen, st.ep_events, st.ep_return, st.obj_r, st.obj_c,
                 st.alive, st.objat, st.rng, st.grid, want)
 
@@ -236,7 +238,7 @@ def reset_all(ls, st, levels):
 # measured six times the cost of the rules themselves (66 ns against 10 ns a step).
 
 @njit(**_JIT)
-def _step_envs(zones, reward_w, paid, end_mask, max_steps, kind_rules,
+def _step_envs(zones, reward_w, paid, end_mask, max_steps,
                lvls, rs, cs, ts, keys, cams, chests, zone_seen, ep_events, ep_return,
                alive, objat, grid, i0, i1, actions, events, rewards, dones):
     """Apply actions[i] in environments i0 <= i < i1; write events, rewards, dones."""
@@ -268,15 +270,15 @@ def _step_envs(zones, reward_w, paid, end_mask, max_steps, kind_rules,
             # what this kind does: its row of world.KIND_RULES (indexed element by
             # element: a row view would cost a reference count per step)
             kind = np.uint64(k1 - 1)
-            if keys[i] >= kind_rules[kind, _R_NEEDS_KEY]:  # a chest without a key: nothing
-                ev |= kind_rules[kind, _R_EVENT]
-                keys[i] += kind_rules[kind, _R_KEYS]
-                cams[i] -= kind_rules[kind, _R_WATCHES]
-                if kind_rules[kind, _R_COUNTED]:
+            if keys[i] >= KIND_RULES[kind, _R_NEEDS_KEY]:  # a chest without a key: nothing
+                ev |= KIND_RULES[kind, _R_EVENT]
+                keys[i] += KIND_RULES[kind, _R_KEYS]
+                cams[i] -= KIND_RULES[kind, _R_WATCHES]
+                if KIND_RULES[kind, _R_COUNTED]:
                     chests[i] -= 1
                     if chests[i] == 0:
-                        ev |= kind_rules[kind, _R_LAST_EVENT]
-                if kind_rules[kind, _R_REMOVED]:
+                        ev |= KIND_RULES[kind, _R_LAST_EVENT]
+                if KIND_RULES[kind, _R_REMOVED]:
                     alive[i, objat[i, nr, nc]] = 0
                     objat[i, nr, nc] = -1
                     grid[i, nr + _P, nc + _P] = ter  # terrain only
@@ -312,7 +314,7 @@ def step_one(ls, st, i, action):
     rewards = np.zeros(n, np.float32)
     dones = np.zeros(n, np.bool_)
     actions[i] = action
-    _step_envs(ls.zones, ls.reward, ls.paid, ls.end_mask, ls.max_steps, ls.kind_rules,
+    _step_envs(ls.zones, ls.reward, ls.paid, ls.end_mask, ls.max_steps,
                st.lvl, st.r, st.c, st.t, st.keys, st.cams, st.chests, st.zone_seen,
                st.ep_events, st.ep_return, st.alive, st.objat, st.grid,
                i, i + 1, actions, events, rewards, dones)
@@ -337,7 +339,7 @@ def _reset_done(ls, st, dones):
 def step_all(ls, st, actions, events, rewards, dones, auto_reset):
     """Step every environment; with auto_reset, a finished episode restarts on a
     random level (events/rewards/dones still describe the finishing step)."""
-    _step_envs(ls.zones, ls.reward, ls.paid, ls.end_mask, ls.max_steps, ls.kind_rules,
+    _step_envs(ls.zones, ls.reward, ls.paid, ls.end_mask, ls.max_steps,
                st.lvl, st.r, st.c, st.t, st.keys, st.cams, st.chests, st.zone_seen,
                st.ep_events, st.ep_return, st.alive, st.objat, st.grid,
                0, st.lvl.shape[0], actions, events, rewards, dones)
@@ -429,7 +431,7 @@ def random_rollout(ls, st, n_steps, view, shape_range, obs, actions, events, rew
     for _ in range(n_steps):
         for i in range(actions.shape[0]):
             actions[i] = rng_below(rng, i, 4)
-        _step_envs(ls.zones, ls.reward, ls.paid, ls.end_mask, ls.max_steps, ls.kind_rules,
+        _step_envs(ls.zones, ls.reward, ls.paid, ls.end_mask, ls.max_steps,
                    st.lvl, st.r, st.c, st.t, st.keys, st.cams, st.chests, st.zone_seen,
                    st.ep_events, st.ep_return, st.alive, st.objat, st.grid,
                    0, actions.shape[0], actions, events, rewards, dones)

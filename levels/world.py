@@ -126,9 +126,8 @@ EVENT_KIND = {e: k.name for k in KIND_TABLE for e in (k.event, k.last_event) if 
 TAKE_EVENTS = tuple(k.event for k in KIND_TABLE if k.event and not k.stays)
 
 # KIND_TABLE's rules as numbers for the kernels, one row per kind id: KIND_RULES[kind]
-# [R_*]. Compiled levels carry it as an array argument (levels.compiled.LevelSet
-# .kind_rules), so the compiled kernels hold no copy of the table (numba's cache
-# would keep a stale one when only this file changes).
+# [R_*]. The kernels freeze it into their compiled code (levels.jitcache makes
+# numba's cache compile afresh when this file changes).
 R_NEEDS_KEY = 0    # keys needed to act (0 or 1); one is used up
 R_KEYS = 1         # change in keys held when it acts
 R_EVENT = 2        # event bits raised when it acts
