@@ -12,7 +12,8 @@ with kernels.seed_rng), so a replay with the same seed takes the same actions.
 
 Three kinds:
 - `PPOAgent`: the MLP trained by agents.ppo.
-- `TabularAgent`: a Q table over (row, column, objects taken), agents.tabular.
+- `TabularAgent`: a Q table over (row, column, objects taken), in agents.tabular
+  with its learner.
 - `RandomAgent`: uniform over the four actions; the floor any diagnosis is read against.
 """
 
@@ -22,7 +23,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from agents.ppo import PPOConfig, layout, param_names, param_shapes, policy_batch, sample_batch
+from agents.network import layout, param_names, param_shapes, policy_batch, sample_batch
+from agents.ppo import PPOConfig
 from levels import world
 from levels.compiled import ObsSpec
 
@@ -54,7 +56,7 @@ class Agent:
 
 @dataclass(eq=False)
 class PPOAgent(Agent):
-    """An MLP policy: `params` is the flat float32 vector laid out by agents.ppo.layout
+    """An MLP policy: `params` is the flat float32 vector laid out by agents.network.layout
     for the observation `spec` and `config.hidden`. `meta` holds what the agent file
     records (seed, levels hash, steps, training curve)."""
     spec: ObsSpec
@@ -103,45 +105,10 @@ class PPOAgent(Agent):
 
 
 @dataclass(eq=False)
-class TabularAgent(Agent):
-    """A tabular policy. q: float32[H, W, K, 4], the value of each action at (row,
-    column, k) where k = objects taken so far, capped at K - 1 (see agents.tabular).
-    It never looks at the observation, so it cannot see a moved coin. Acting: the
-    greedy action (ties split evenly) with probability 1 - epsilon, else uniform.
-    Cells outside the table act uniformly at random.
-
-    Build one by hand for tests and demonstrations, e.g. "always go right":
-        q = np.zeros((H, W, 1, 4), np.float32); q[..., world.RIGHT] = 1
-        TabularAgent(q)
-    """
-    q: np.ndarray
-    epsilon: float = 0.0
-    spec: ObsSpec | None = None
-    meta: dict = field(default_factory=dict)
-    kind = "tabular"
-
-    def __post_init__(self):
-        self.q = np.ascontiguousarray(self.q, np.float32)
-        if self.q.ndim != 4 or self.q.shape[3] != world.N_ACTIONS or min(self.q.shape) < 1:
-            raise ValueError(f"TabularAgent: q must be float32[H, W, K, 4]; got shape {self.q.shape}")
-        if not 0.0 <= self.epsilon <= 1.0:
-            raise ValueError(f"TabularAgent: epsilon must be in [0, 1]; got {self.epsilon}")
-
-    def policy(self, obs=None, state=None):
-        from agents.tabular import tabular_policy
-        if state is None:
-            raise ValueError("the tabular agent acts from the environment state (position and "
-                             "objects taken): pass state=EnvState")
-        n = state.r.shape[0]
-        probs = np.zeros((n, world.N_ACTIONS), np.float32)
-        values = np.zeros(n, np.float32)
-        tabular_policy(self.q, np.float32(self.epsilon), state.r, state.c, state.ep_events, probs, values)
-        return probs, values
-
-
-@dataclass(eq=False)
 class RandomAgent(Agent):
-    """Uniformly random actions."""
+    """Uniformly random actions: the chance level every rate is read against (the
+    deployment baseline, tests, and random agent files). `spec` gives the
+    observation size deployment fills; None for a small one."""
     spec: ObsSpec | None = None
     meta: dict = field(default_factory=dict)
     kind = "random"

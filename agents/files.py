@@ -4,7 +4,7 @@ Layout (format version 1):
 - `meta`: a uint8 array holding UTF-8 JSON: format version, agent kind, observation
   spec (ObsSpec.to_dict), network shape, config, seed, levels hash, steps trained,
   training curve. Stored inside the archive so an agent is one file.
-- PPO agents: one float32 array per parameter, named as agents.ppo.param_names
+- PPO agents: one float32 array per parameter, named as agents.network.param_names
   (`layer0.weight` [inputs, hidden0], `layer0.bias`, ..., `policy.weight` [hidden, 4],
   `policy.bias`, `value.weight` [hidden], `value.bias` [1]).
 - Tabular agents: `q`, float32[H, W, K, 4].
@@ -23,8 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from agents.agent import Agent, PPOAgent, RandomAgent, TabularAgent
-from agents.ppo import PPOConfig, param_names, param_shapes
+from agents.agent import Agent, PPOAgent, RandomAgent
+from agents.network import param_names, param_shapes
+from agents.ppo import PPOConfig
+from agents.tabular import TabularAgent
 from levels import world
 from levels.atomic import atomic_open
 from levels.compiled import ObsSpec

@@ -1,52 +1,43 @@
-"""PPO with a small MLP, written out in numba: forward, backward, Adam, GAE, the
-clipped objective, and the rollout, all in one compiled iteration.
+"""PPO, written out in numba: GAE, the clipped objective, Adam and the rollout, all in
+one compiled iteration, over the network of agents.network.
 
 Read this file top to bottom, like CleanRL's ppo.py:
 
 1. `PPOConfig`: every hyperparameter, with the defaults the bundled levels use.
-2. The network: one flat float32 parameter vector, laid out by `layout`.
-   observation codes -> hidden ReLU layers (default 64, 64) -> a shared trunk
-   feeding two heads: 4 action logits and 1 value. A shared trunk halves the work
-   per sample; on these small gridworlds it learns as fast as separate networks
-   (the value loss is scaled by `value_coef` so it does not swamp the policy).
-3. The first layer reads the packed int32 observation codes (see
-   `levels.compiled.ObsSpec`) directly: each cell switches on at most 3 inputs
-   (4 in full view), so layer 1 is a sum of a few weight rows, and its gradient
-   touches only those rows. This is exactly a dense one-hot input times W1.
-4. `ppo_iteration`: one whole PPO iteration (rollout of n_steps x n_envs through
-   the rules kernels, GAE, then epochs x minibatches of clipped-objective updates
-   with gradient-norm clipping and Adam). Python only loops over iterations.
+2. Adam with global gradient-norm clipping.
+3. `ppo_iteration`: one whole PPO iteration (rollout of n_steps x n_envs through
+   the rules kernels, GAE, then epochs x minibatches of clipped-objective updates).
+   Python only loops over iterations.
+4. `PPOLearner`: the arrays one training run keeps between iterations.
 
 Everything is float32 weights and int32 codes (fixed dtypes: one compilation),
-`nogil=True` (training runs in a worker thread while the UI draws), and every
-random number comes from explicit uint64 xorshift states (bit-reproducible).
+`nogil=True` (training runs in a worker thread while the UI draws), every random
+number comes from explicit uint64 xorshift states, and the arithmetic is the same
+on every x86-64 processor (agents/exact.py says how): the same seed gives the same
+weights, bit for bit, on any machine.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 
 import numpy as np
 from numba import njit
 
-from agents import stats
+from agents import exact, network, stats
+from agents.network import (N_ACTIONS, active_inputs, backward, forward, init_params, layout,
+                            sample_action, softmax, transpose_hidden, widest_layer)
 from agents.stats import (N_STATS, PER_SAMPLE, REPORTED, S_APPROX_KL, S_CLIP_FRAC, S_ENTROPY,
                           S_EPISODES, S_GRAD_NORM, S_MINIBATCHES, S_POLICY_LOSS, S_RETURN_SUM,
                           S_SAMPLES, S_SUCCESSES, S_VALUE_LOSS)
 from levels import jitcache, kernels, world
 from levels.kernels import observe_all, rng_below, rng_uniform, step_all
+from levels.schema import batch_problem, check_learner
 
-_JIT = dict(cache=True, nogil=True)
-# fastmath lets the inner loops over hidden units vectorize (reassociated sums); the
-# compiled code is still deterministic, so the same seed gives the same weights.
-_FAST = dict(cache=True, nogil=True, fastmath=True)
-
-N_ACTIONS = world.N_ACTIONS
-_N_GLOBALS = world.N_GLOBALS
-_KIND0, _COLOR0, _AGENT_CH = world.CH_KIND0, world.CH_COLOR0, world.CH_AGENT
-_KIND_SHIFT, _COLOR_SHIFT, _AGENT_SHIFT = world.KIND_SHIFT, world.COLOR_SHIFT, world.AGENT_SHIFT
-_FIELD = world.FIELD_MASK  # a cell code's fields: world.py's packed layout
+# No fastmath anywhere: reassociated sums would depend on the vector width, and
+# fused multiply-adds on the processor (agents/exact.py).
+_JIT = dict(cache=True, nogil=True, error_model="numpy")
 
 
 # --- 1. hyperparameters ---------------------------------------------------------
@@ -54,7 +45,7 @@ _FIELD = world.FIELD_MASK  # a cell code's fields: world.py's packed layout
 @dataclass(frozen=True)
 class PPOConfig:
     """PPO hyperparameters. A level file's `[agent]` table may override any of them
-    (`PPOConfig.from_overrides`); the names are levels.model.HYPERPARAMETERS.
+    (`PPOConfig.from_overrides`); the names and ranges are levels.schema.LEARNER.
 
     The defaults were tuned on the reference levels (agents/reference_levels) and
     the bundled chapters: small gridworlds where short iterations (1,024 samples, 4
@@ -96,379 +87,55 @@ class PPOConfig:
         return cls().with_overrides(overrides or {})
 
     def with_overrides(self, overrides: dict) -> "PPOConfig":
-        known = {f.name for f in fields(self)}
+        # Every value is checked by the level format's own table of ranges
+        # (levels.schema.LEARNER), so `check` and training accept the same values.
         values = asdict(self)
         for name, v in overrides.items():
-            if name not in known:
-                raise ValueError(f"unknown learner setting {name!r}; known: {', '.join(sorted(known))}")
-            values[name] = _check(name, v)
+            values[name] = check_learner(name, v)
         cfg = PPOConfig(**values)
-        if cfg.batch % cfg.minibatches != 0 or cfg.batch // cfg.minibatches < 2:
-            raise ValueError(f"'minibatches' = {cfg.minibatches} must divide the batch "
-                             f"n_envs * n_steps = {cfg.batch} into minibatches of 2 or more samples")
+        problem = batch_problem(cfg.n_envs, cfg.n_steps, cfg.minibatches)
+        if problem:
+            raise ValueError(problem)
         return cfg
 
 
-# name -> (kind, low, high, inclusive-low)
-_RANGES = {
-    "lr": (float, 0.0, 1.0, False), "gamma": (float, 0.0, 1.0, True),
-    "gae_lambda": (float, 0.0, 1.0, True), "clip": (float, 0.0, 10.0, False),
-    "entropy": (float, 0.0, 10.0, True), "value_coef": (float, 0.0, 100.0, True),
-    "max_grad_norm": (float, 0.0, 1e6, False),
-    "epochs": (int, 1, 100, True), "minibatches": (int, 1, 4096, True),
-    "n_envs": (int, 1, 4096, True), "n_steps": (int, 1, 4096, True),
-}
-
-
-def _check(name: str, v):
-    if name == "hidden":
-        if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
-            v = [v]
-        if (not isinstance(v, (list, tuple)) or not 1 <= len(v) <= 3
-                or not all(isinstance(x, (int, np.integer)) and not isinstance(x, bool)
-                           and 1 <= x <= 1024 for x in v)):
-            raise ValueError(f"'hidden' must be a list of 1 to 3 layer sizes from 1 to 1024, "
-                             f"such as [64, 64]; got {v!r}")
-        return tuple(int(x) for x in v)
-    kind, lo, hi, lo_inclusive = _RANGES[name]
-    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
-        raise ValueError(f"{name!r} must be a number; got {v!r}")
-    if kind is int and float(v) != int(v):
-        raise ValueError(f"{name!r} must be a whole number; got {v!r}")
-    v = kind(v)
-    if not math.isfinite(v) or v > hi or v < lo or (v == lo and not lo_inclusive):
-        low = f"{'at least' if lo_inclusive else 'more than'} {lo}"
-        raise ValueError(f"{name!r} must be {low} and at most {hi}; got {v!r}")
-    return v
-
-
-# --- 2. the network's layout ------------------------------------------------------
-
-def layout(input_dim: int, hidden) -> tuple[np.ndarray, np.ndarray, int]:
-    """(sizes, offsets, n_params) of the flat parameter vector.
-    sizes = [input_dim, h1, ..., hk]; for hidden layer l the weight W_l [sizes[l], sizes[l+1]]
-    (row-major: one row per input) starts at offsets[2l] and its bias at offsets[2l+1];
-    then the policy head W [hk, 4] and b [4], and the value head w [hk] and b [1]."""
-    sizes = np.array([input_dim, *hidden], np.int64)
-    offs = []
-    o = 0
-    for l in range(len(hidden)):
-        offs += [o, o + sizes[l] * sizes[l + 1]]
-        o += sizes[l] * sizes[l + 1] + sizes[l + 1]
-    hk = sizes[-1]
-    offs += [o, o + hk * N_ACTIONS, o + hk * N_ACTIONS + N_ACTIONS, o + hk * N_ACTIONS + N_ACTIONS + hk]
-    n = o + hk * N_ACTIONS + N_ACTIONS + hk + 1
-    return sizes, np.array(offs, np.int64), int(n)
-
-
-def param_names(hidden) -> list[str]:
-    """Names of the parameter arrays, in layout order (the agent file's keys)."""
-    names = []
-    for l in range(len(hidden)):
-        names += [f"layer{l}.weight", f"layer{l}.bias"]
-    return names + ["policy.weight", "policy.bias", "value.weight", "value.bias"]
-
-
-def param_shapes(input_dim: int, hidden) -> list[tuple[int, ...]]:
-    sizes = [input_dim, *hidden]
-    shapes = []
-    for l in range(len(hidden)):
-        shapes += [(sizes[l], sizes[l + 1]), (sizes[l + 1],)]
-    return shapes + [(sizes[-1], N_ACTIONS), (N_ACTIONS,), (sizes[-1],), (1,)]
-
-
-def init_params(input_dim: int, hidden, active_inputs: int, seed: int) -> np.ndarray:
-    """He-normal hidden layers (ReLU), a near-zero policy head (uniform start, as
-    CleanRL's 0.01 gain) and a small value head; zero biases. The first layer's
-    fan-in is the number of inputs typically on (about one per cell), not its
-    one-hot width, so pre-activations start at unit scale."""
-    rng = np.random.Generator(np.random.PCG64(seed))
-    parts = []
-    fan_in = [max(active_inputs, 1), *hidden]
-    for l, (shape) in enumerate(param_shapes(input_dim, hidden)):
-        if len(shape) == 2 and l < 2 * len(hidden):
-            std = math.sqrt(2.0 / fan_in[l // 2])
-            parts.append(rng.standard_normal(shape) * std)
-        elif l == 2 * len(hidden):      # policy head
-            parts.append(rng.standard_normal(shape) * (0.01 / math.sqrt(shape[0])))
-        elif l == 2 * len(hidden) + 2:  # value head
-            parts.append(rng.standard_normal(shape) * (1.0 / math.sqrt(shape[0])))
-        else:
-            parts.append(np.zeros(shape))
-    return np.concatenate([p.ravel() for p in parts]).astype(np.float32)
-
-
-# --- 3. forward and backward ------------------------------------------------------
-
-@njit(**_FAST)
-def active_inputs(obs, n_cells, C, idx, val):
-    """The one-hot inputs that are on for one observation row of codes: their
-    indices into the dense input (idx) and values (val, 1 for cells, the flag's
-    value for globals). Returns how many."""
-    n = 0
-    full = C > _AGENT_CH
-    for j in range(n_cells):
-        code = obs[j]
-        if code == 0:
-            continue
-        base = j * C
-        t = code & _FIELD
-        if t > 0:
-            idx[n] = base + t - 1
-            val[n] = 1.0
-            n += 1
-        k = (code >> _KIND_SHIFT) & _FIELD
-        if k > 0:
-            idx[n] = base + _KIND0 + k - 1
-            val[n] = 1.0
-            n += 1
-        col = (code >> _COLOR_SHIFT) & _FIELD
-        if col > 0:
-            idx[n] = base + _COLOR0 + col - 1
-            val[n] = 1.0
-            n += 1
-        if full and (code >> _AGENT_SHIFT) & _FIELD:
-            idx[n] = base + _AGENT_CH
-            val[n] = 1.0
-            n += 1
-    for g in range(obs.shape[0] - n_cells):
-        x = obs[n_cells + g]
-        if x != 0:
-            idx[n] = n_cells * C + g
-            val[n] = np.float32(x)
-            n += 1
-    return n
-
-
-@njit(**_FAST)
-def forward(params, sizes, offs, idx, val, n_act, acts, logits):
-    """One sample through the network. acts[l, :] receives hidden layer l's ReLU
-    output, logits[:4] the action logits; returns the value.
-    (Weights are read through 2-d views of the flat vector: with indices that start
-    at 0 numba drops its negative-index checks and the inner loops vectorize.)"""
-    nh = sizes.shape[0] - 1
-    h = sizes[1]
-    W = params[offs[0]:offs[0] + sizes[0] * h].reshape((sizes[0], h))
-    b = params[offs[1]:offs[1] + h]
-    for q in range(h):
-        acts[0, q] = b[q]
-    for a in range(n_act):
-        i = idx[a]
-        x = val[a]
-        for q in range(h):
-            acts[0, q] += x * W[i, q]
-    for q in range(h):
-        if acts[0, q] < 0.0:
-            acts[0, q] = 0.0
-    for l in range(1, nh):
-        nin, nout = sizes[l], sizes[l + 1]
-        W = params[offs[2 * l]:offs[2 * l] + nin * nout].reshape((nin, nout))
-        b = params[offs[2 * l + 1]:offs[2 * l + 1] + nout]
-        for q in range(nout):
-            acts[l, q] = b[q]
-        for i in range(nin):
-            x = acts[l - 1, i]
-            if x != 0.0:
-                for q in range(nout):
-                    acts[l, q] += x * W[i, q]
-        for q in range(nout):
-            if acts[l, q] < 0.0:
-                acts[l, q] = 0.0
-    hk = sizes[nh]
-    PW = params[offs[2 * nh]:offs[2 * nh] + hk * N_ACTIONS].reshape((hk, N_ACTIONS))
-    vw = params[offs[2 * nh + 2]:offs[2 * nh + 2] + hk]
-    pb = offs[2 * nh + 1]
-    l0 = params[pb]
-    l1 = params[pb + 1]
-    l2 = params[pb + 2]
-    l3 = params[pb + 3]
-    value = params[offs[2 * nh + 3]]
-    for i in range(hk):
-        x = acts[nh - 1, i]
-        if x != 0.0:
-            l0 += x * PW[i, 0]
-            l1 += x * PW[i, 1]
-            l2 += x * PW[i, 2]
-            l3 += x * PW[i, 3]
-            value += x * vw[i]
-    logits[0] = l0
-    logits[1] = l1
-    logits[2] = l2
-    logits[3] = l3
-    return value
-
-
-@njit(**_FAST)
-def backward(params, grads, sizes, offs, idx, val, n_act, acts, dlogits, dvalue, dbuf):
-    """Accumulate into `grads` the gradient of a loss whose derivatives with respect
-    to the logits and the value are dlogits and dvalue (after `forward` filled acts).
-    dbuf is scratch float32[2, max hidden]."""
-    nh = sizes.shape[0] - 1
-    hk = sizes[nh]
-    o = offs[2 * nh]
-    PW = params[o:o + hk * N_ACTIONS].reshape((hk, N_ACTIONS))
-    GPW = grads[o:o + hk * N_ACTIONS].reshape((hk, N_ACTIONS))
-    o = offs[2 * nh + 2]
-    vw = params[o:o + hk]
-    gvw = grads[o:o + hk]
-    d0, d1, d2, d3 = dlogits[0], dlogits[1], dlogits[2], dlogits[3]
-    cur = 0
-    for i in range(hk):
-        x = acts[nh - 1, i]
-        if x > 0.0:
-            dbuf[cur, i] = (vw[i] * dvalue + PW[i, 0] * d0 + PW[i, 1] * d1
-                            + PW[i, 2] * d2 + PW[i, 3] * d3)
-            GPW[i, 0] += x * d0
-            GPW[i, 1] += x * d1
-            GPW[i, 2] += x * d2
-            GPW[i, 3] += x * d3
-            gvw[i] += x * dvalue
-        else:
-            dbuf[cur, i] = 0.0  # ReLU: no gradient through an inactive unit
-    pb = offs[2 * nh + 1]
-    for a in range(N_ACTIONS):
-        grads[pb + a] += dlogits[a]
-    grads[offs[2 * nh + 3]] += dvalue
-    for l in range(nh - 1, 0, -1):
-        nin, nout = sizes[l], sizes[l + 1]
-        o = offs[2 * l]
-        W = params[o:o + nin * nout].reshape((nin, nout))
-        GW = grads[o:o + nin * nout].reshape((nin, nout))
-        gb = grads[offs[2 * l + 1]:offs[2 * l + 1] + nout]
-        d = dbuf[cur]
-        nxt = dbuf[1 - cur]
-        for q in range(nout):
-            gb[q] += d[q]
-        for i in range(nin):
-            x = acts[l - 1, i]
-            if x > 0.0:
-                s = np.float32(0.0)
-                for q in range(nout):
-                    GW[i, q] += x * d[q]
-                    s += W[i, q] * d[q]
-                nxt[i] = s
-            else:
-                nxt[i] = 0.0
-        cur = 1 - cur
-    h = sizes[1]
-    o = offs[0]
-    GW = grads[o:o + sizes[0] * h].reshape((sizes[0], h))
-    gb = grads[offs[1]:offs[1] + h]
-    d = dbuf[cur]
-    for q in range(h):
-        gb[q] += d[q]
-    for a in range(n_act):  # sparse: only the rows of the inputs that were on
-        i = idx[a]
-        x = val[a]
-        for q in range(h):
-            GW[i, q] += x * d[q]
-
-
-@njit(**_FAST)
-def softmax(logits, probs):
-    """probs = softmax(logits); returns log of the normalizer (logsumexp)."""
-    m = logits[0]
-    for a in range(1, N_ACTIONS):
-        if logits[a] > m:
-            m = logits[a]
-    s = np.float32(0.0)
-    for a in range(N_ACTIONS):
-        probs[a] = math.exp(logits[a] - m)
-        s += probs[a]
-    for a in range(N_ACTIONS):
-        probs[a] /= s
-    return m + math.log(s)
-
-
-@njit(**_JIT)
-def sample_action(probs, u):
-    """The action whose cumulative probability first exceeds u in [0, 1)."""
-    acc = 0.0
-    for a in range(N_ACTIONS - 1):
-        acc += probs[a]
-        if u < acc:
-            return a
-    return N_ACTIONS - 1
-
-
-@njit(**_JIT)
-def widest_layer(sizes):
-    """The widest hidden layer (sizes: the input width, then each hidden width), for
-    scratch buffers."""
-    maxh = 1
-    for l in range(1, sizes.shape[0]):
-        maxh = max(maxh, sizes[l])
-    return maxh
-
-
-@njit(**_FAST)
-def policy_batch(params, sizes, offs, obs, n_cells, C, probs, values):
-    """Action probabilities and values for every row of obs (int32[N, L])."""
-    nh = sizes.shape[0] - 1
-    maxh = widest_layer(sizes)
-    acts = np.zeros((nh, maxh), np.float32)
-    logits = np.zeros(N_ACTIONS, np.float32)
-    idx = np.zeros(obs.shape[1] * 4, np.int64)
-    val = np.zeros(obs.shape[1] * 4, np.float32)
-    p = np.zeros(N_ACTIONS, np.float32)
-    for i in range(obs.shape[0]):
-        n = active_inputs(obs[i], n_cells, C, idx, val)
-        values[i] = forward(params, sizes, offs, idx, val, n, acts, logits)
-        softmax(logits, p)
-        for a in range(N_ACTIONS):
-            probs[i, a] = p[a]
-
-
-@njit(**_JIT)
-def sample_batch(probs, rng, greedy, out):
-    """One action per row of probs: the most probable (first on ties) when greedy,
-    else sampled with rng (uint64[N], one state per row, or uint64[1] shared)."""
-    for i in range(probs.shape[0]):
-        if greedy:
-            best = 0
-            for a in range(1, N_ACTIONS):
-                if probs[i, a] > probs[i, best]:
-                    best = a
-            out[i] = best
-        else:
-            out[i] = sample_action(probs[i], rng_uniform(rng, i if rng.shape[0] == probs.shape[0] else 0))
-
-
-# --- 4. Adam ----------------------------------------------------------------------
+# --- 2. Adam ----------------------------------------------------------------------
 
 _BETA1, _BETA2, _ADAM_EPS = 0.9, 0.999, 1e-5
 _TINY = 1e-30  # moments below this are flushed to zero: denormals make updates crawl
 
 
-@njit(**_FAST)
-def adam_step(params, grads, m, v, t, lr, max_grad_norm):
+@njit(**_JIT)
+def adam_step(params, grads, m, v, t, lr, max_grad_norm, lanes):
     """Clip the gradient to a global norm of max_grad_norm, then one Adam step
-    (bias-corrected, step count t >= 1). Returns the norm before clipping."""
-    sq = 0.0
-    for k in range(grads.shape[0]):
-        sq += np.float64(grads[k]) * grads[k]
+    (bias-corrected, step count t >= 1). Returns the norm before clipping.
+    lanes: scratch float64[exact.LANES]."""
+    sq = exact.sum_squares(grads, lanes)
     norm = math.sqrt(sq)
     scale = np.float32(1.0)
     if norm > max_grad_norm:
         scale = np.float32(max_grad_norm / (norm + 1e-6))
+    c1 = 1.0 - exact.powi(_BETA1, t)
+    c2 = math.sqrt(1.0 - exact.powi(_BETA2, t))
+    step = np.float32(lr * c2 / c1)
+    eps = np.float32(_ADAM_EPS * c2)
+    # all float32 and branch-free, so the loop vectorizes (element-wise: exact anyway)
     b1, b2 = np.float32(_BETA1), np.float32(_BETA2)
-    step = np.float32(lr * math.sqrt(1.0 - _BETA2 ** t) / (1.0 - _BETA1 ** t))
-    eps = np.float32(_ADAM_EPS * math.sqrt(1.0 - _BETA2 ** t))
+    ob1, ob2 = np.float32(1.0 - _BETA1), np.float32(1.0 - _BETA2)
+    tiny, zero = np.float32(_TINY), np.float32(0.0)
     for k in range(params.shape[0]):
         g = grads[k] * scale
-        mk = b1 * m[k] + (1 - b1) * g
-        vk = b2 * v[k] + (1 - b2) * g * g
-        if abs(mk) < _TINY:
-            mk = 0.0
-        if vk < _TINY:
-            vk = 0.0
+        mk = b1 * m[k] + ob1 * g
+        vk = b2 * v[k] + ob2 * (g * g)
+        mk = mk if abs(mk) >= tiny else zero
+        vk = vk if vk >= tiny else zero
         m[k] = mk
         v[k] = vk
-        params[k] -= step * mk / (math.sqrt(vk) + eps)
+        params[k] -= step * mk / (np.sqrt(vk) + eps)
     return norm
 
 
-# --- 5. one PPO iteration ------------------------------------------------------
+# --- 3. one PPO iteration ------------------------------------------------------
 
 # hp: float64 array of the config's numbers, in this order
 HP_LR, HP_GAMMA, HP_LAMBDA, HP_CLIP, HP_ENT, HP_VCOEF, HP_MAXNORM = range(7)
@@ -481,7 +148,7 @@ def hp_array(cfg: PPOConfig) -> np.ndarray:
                      cfg.value_coef, cfg.max_grad_norm], np.float64)
 
 
-@njit(**_FAST)
+@njit(**_JIT)
 def ppo_rollout(ls, st, view, shape_range, n_cells, C, params, sizes, offs, hp,
                 obs_now, obs_buf, act_buf, logp_buf, val_buf, rew_buf, done_buf, adv_buf, ret_buf,
                 sample_rng, reach, avoid, stats):
@@ -499,6 +166,8 @@ def ppo_rollout(ls, st, view, shape_range, n_cells, C, params, sizes, offs, hp,
     nh = sizes.shape[0] - 1
     maxh = widest_layer(sizes)
     acts = np.zeros((nh, maxh), np.float32)
+    on = np.zeros(maxh, np.int64)
+    xon = np.zeros(maxh, np.float32)
     logits = np.zeros(N_ACTIONS, np.float32)
     probs = np.zeros(N_ACTIONS, np.float32)
     idx = np.zeros(L * 4, np.int64)
@@ -523,7 +192,7 @@ def ppo_rollout(ls, st, view, shape_range, n_cells, C, params, sizes, offs, hp,
             for k in range(L):
                 obs_buf[row, k] = obs_now[i, k]
             n = active_inputs(obs_now[i], n_cells, C, idx, val)
-            value = forward(params, sizes, offs, idx, val, n, acts, logits)
+            value = forward(params, sizes, offs, idx, val, n, acts, logits, on, xon)
             lse = softmax(logits, probs)
             a = sample_action(probs, rng_uniform(sample_rng, i))
             actions[i] = a
@@ -532,7 +201,7 @@ def ppo_rollout(ls, st, view, shape_range, n_cells, C, params, sizes, offs, hp,
             val_buf[row] = value
             for b in range(N_ACTIONS):
                 if probs[b] > 0.0:
-                    ent_sum -= probs[b] * math.log(probs[b])
+                    ent_sum -= probs[b] * (logits[b] - lse)  # log p_b, without a log
             prev_ev[i] = ep_events[i]  # the episode so far: step_all resets finished ones
             prev_ret[i] = ep_return[i]
         step_all(ls, st, actions, events, rewards, dones, True)
@@ -553,7 +222,7 @@ def ppo_rollout(ls, st, view, shape_range, n_cells, C, params, sizes, offs, hp,
     next_val = np.zeros(N, np.float32)
     for i in range(N):
         n = active_inputs(obs_now[i], n_cells, C, idx, val)
-        next_val[i] = forward(params, sizes, offs, idx, val, n, acts, logits)
+        next_val[i] = forward(params, sizes, offs, idx, val, n, acts, logits, on, xon)
     for t in range(T - 1, -1, -1):
         for i in range(N):
             row = t * N + i
@@ -569,7 +238,7 @@ def ppo_rollout(ls, st, view, shape_range, n_cells, C, params, sizes, offs, hp,
     stats[S_ENTROPY] = ent_sum / B
 
 
-@njit(**_FAST)
+@njit(**_JIT)
 def ppo_update(n_cells, C, params, sizes, offs, m, v, adam_t, hp, epochs, minibatches,
                obs_buf, act_buf, logp_buf, adv_buf, ret_buf, shuffle_rng, stats):
     """`epochs` passes of minibatch updates of the clipped objective over the rollout.
@@ -581,6 +250,8 @@ def ppo_update(n_cells, C, params, sizes, offs, m, v, adam_t, hp, epochs, miniba
     nh = sizes.shape[0] - 1
     maxh = widest_layer(sizes)
     acts = np.zeros((nh, maxh), np.float32)
+    on = np.zeros(maxh, np.int64)
+    xon = np.zeros(maxh, np.float32)
     dbuf = np.zeros((2, maxh), np.float32)
     logits = np.zeros(N_ACTIONS, np.float32)
     probs = np.zeros(N_ACTIONS, np.float32)
@@ -588,6 +259,8 @@ def ppo_update(n_cells, C, params, sizes, offs, m, v, adam_t, hp, epochs, miniba
     idx = np.zeros(L * 4, np.int64)
     val = np.zeros(L * 4, np.float32)
     grads = np.zeros(params.shape[0], np.float32)
+    wt = np.zeros(params.shape[0], np.float32)  # hidden weights transposed, for backward
+    lanes = np.zeros(exact.LANES, np.float64)
     clip = hp[HP_CLIP]
     ent_coef, v_coef = np.float32(hp[HP_ENT]), np.float32(hp[HP_VCOEF])
 
@@ -616,15 +289,16 @@ def ppo_update(n_cells, C, params, sizes, offs, m, v, adam_t, hp, epochs, miniba
                 var += d * d
             std = math.sqrt(var / (mb - 1))
             grads[:] = 0.0
+            transpose_hidden(params, sizes, offs, wt)
             inv_mb = np.float32(1.0 / mb)
             for s in range(start, start + mb):
                 row = perm[s]
                 n = active_inputs(obs_buf[row], n_cells, C, idx, val)
-                value = forward(params, sizes, offs, idx, val, n, acts, logits)
+                value = forward(params, sizes, offs, idx, val, n, acts, logits, on, xon)
                 lse = softmax(logits, probs)
                 a = act_buf[row]
                 logratio = logits[a] - lse - logp_buf[row]
-                ratio = math.exp(logratio)
+                ratio = exact.exp(logratio)
                 adv = (adv_buf[row] - mean) / (std + 1e-8)
                 # policy loss -min(ratio A, clip(ratio) A): gradient flows only where
                 # the unclipped term is the smaller one
@@ -637,7 +311,7 @@ def ppo_update(n_cells, C, params, sizes, offs, m, v, adam_t, hp, epochs, miniba
                 ent = 0.0
                 for b in range(N_ACTIONS):
                     if probs[b] > 0.0:
-                        ent -= probs[b] * math.log(probs[b])
+                        ent -= probs[b] * (logits[b] - lse)
                 for b in range(N_ACTIONS):
                     lp = logits[b] - lse
                     g = dlogp * ((1.0 if b == a else 0.0) - probs[b])
@@ -646,10 +320,10 @@ def ppo_update(n_cells, C, params, sizes, offs, m, v, adam_t, hp, epochs, miniba
                 verr = value - ret_buf[row]
                 v_sum += 0.5 * verr * verr
                 kl_sum += (ratio - 1.0) - logratio
-                backward(params, grads, sizes, offs, idx, val, n, acts, dlogits,
+                backward(params, wt, grads, sizes, offs, idx, val, n, acts, dlogits,
                          v_coef * verr * inv_mb, dbuf)
             adam_t[0] += 1
-            norm_sum += adam_step(params, grads, m, v, adam_t[0], hp[HP_LR], hp[HP_MAXNORM])
+            norm_sum += adam_step(params, grads, m, v, adam_t[0], hp[HP_LR], hp[HP_MAXNORM], lanes)
     stats[S_POLICY_LOSS] += pg_sum
     stats[S_VALUE_LOSS] += v_sum
     stats[S_APPROX_KL] += kl_sum
@@ -659,7 +333,7 @@ def ppo_update(n_cells, C, params, sizes, offs, m, v, adam_t, hp, epochs, miniba
     stats[S_MINIBATCHES] += epochs * minibatches
 
 
-@njit(**_FAST)
+@njit(**_JIT)
 def ppo_iteration(ls, st, view, shape_range, n_cells, C,
                   params, sizes, offs, m, v, adam_t, hp, epochs, minibatches,
                   obs_now, obs_buf, act_buf, logp_buf, val_buf, rew_buf, done_buf, adv_buf, ret_buf,
@@ -674,7 +348,7 @@ def ppo_iteration(ls, st, view, shape_range, n_cells, C,
 
 
 
-# --- 6. the learner: the arrays one training run keeps between iterations ----------
+# --- 4. the learner: the arrays one training run keeps between iterations ----------
 
 def derived_seeds(seed: int, n: int) -> list[int]:
     """n independent 64-bit seeds from one seed (environments, sampling, shuffling)."""
@@ -766,12 +440,13 @@ class PPOLearner:
 
 # --- the on-disk cache's dependencies (levels.jitcache) ------------------------------
 
-_DEPENDS = jitcache.version(world, kernels, stats)
+_DEPENDS = jitcache.version(world, kernels, exact, network, stats)
 
 
 @njit(**_JIT)
 def _compiled_depends():
-    """The version of levels/world.py, levels/kernels.py and agents/stats.py this module's cached code was compiled with."""
+    """The version of levels/world.py, levels/kernels.py and agents/exact.py, network.py, stats.py this module's cached code was compiled with
+    (its compiled code holds their constants and inlined functions)."""
     return _DEPENDS
 
 

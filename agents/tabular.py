@@ -1,4 +1,5 @@
-"""Tabular Q-learning: the baseline that makes Q-values visible.
+"""Tabular Q-learning, the baseline that makes Q-values visible: its agent
+(`TabularAgent`), its compiled policy and update, and its training run.
 
 Its state is NOT the observation: it is the agent's position (row, column) and how
 many objects it has taken so far, k, capped at `cap`. It can therefore learn a fixed
@@ -20,15 +21,18 @@ with epsilon decaying linearly from eps_start to eps_end over the first
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 from numba import njit
 
-from agents.stats import N_TABULAR_STATS, S_EPISODES, S_RETURN_SUM, S_SUCCESSES
 from agents import stats
+from agents.agent import Agent
+from agents.ppo import derived_seeds
+from agents.stats import N_TABULAR_STATS, S_EPISODES, S_RETURN_SUM, S_SUCCESSES
+from agents.training import CURVE_COLUMNS, Progress, TrainResult, cancelled, default_success
 from levels import jitcache, kernels, world
-from levels.compiled import new_state
+from levels.compiled import ObsSpec, new_state
 from levels.kernels import reset_all, rng_below, rng_uniform, seed_rng, step_all
 
 _JIT = dict(cache=True, nogil=True)
@@ -113,6 +117,42 @@ def _greedy(q, r, c, k, rng, i):
     return 0
 
 
+@dataclass(eq=False)
+class TabularAgent(Agent):
+    """A tabular policy. q: float32[H, W, K, 4], the value of each action at (row,
+    column, k) where k = objects taken so far, capped at K - 1 (see the module notes).
+    It never looks at the observation, so it cannot see a moved coin. Acting: the
+    greedy action (ties split evenly) with probability 1 - epsilon, else uniform.
+    Cells outside the table act uniformly at random.
+
+    Build one by hand for tests and demonstrations, e.g. "always go right":
+        q = np.zeros((H, W, 1, 4), np.float32); q[..., world.RIGHT] = 1
+        TabularAgent(q)
+    """
+    q: np.ndarray
+    epsilon: float = 0.0
+    spec: ObsSpec | None = None
+    meta: dict = field(default_factory=dict)
+    kind = "tabular"
+
+    def __post_init__(self):
+        self.q = np.ascontiguousarray(self.q, np.float32)
+        if self.q.ndim != 4 or self.q.shape[3] != world.N_ACTIONS or min(self.q.shape) < 1:
+            raise ValueError(f"TabularAgent: q must be float32[H, W, K, 4]; got shape {self.q.shape}")
+        if not 0.0 <= self.epsilon <= 1.0:
+            raise ValueError(f"TabularAgent: epsilon must be in [0, 1]; got {self.epsilon}")
+
+    def policy(self, obs=None, state=None):
+        if state is None:
+            raise ValueError("the tabular agent acts from the environment state (position and "
+                             "objects taken): pass state=EnvState")
+        n = state.r.shape[0]
+        probs = np.zeros((n, world.N_ACTIONS), np.float32)
+        values = np.zeros(n, np.float32)
+        tabular_policy(self.q, np.float32(self.epsilon), state.r, state.c, state.ep_events, probs, values)
+        return probs, values
+
+
 @njit(**_JIT)
 def q_learning(ls, st, q, n_iters, step0, total, alpha, gamma, eps_start, eps_end, explore,
                rng, reach, avoid, stats):
@@ -164,12 +204,9 @@ def q_learning(ls, st, q, n_iters, step0, total, alpha, gamma, eps_start, eps_en
 
 def train_tabular(levels, seed: int, steps: int, config: TabularConfig = TabularConfig(),
                   success: tuple[int, int] | None = None, progress=None, cancel=None, chunk: int = 64):
-    """Q-learning on a compiled level set. Returns agents.train.TrainResult with a
+    """Q-learning on a compiled level set. Returns agents.training.TrainResult with a
     TabularAgent (epsilon = config.eps_end). Same progress/cancel protocol as
     agents.train.train; deterministic from the seed."""
-    from agents.agent import TabularAgent
-    from agents.ppo import derived_seeds
-    from agents.train import CURVE_COLUMNS, Progress, TrainResult, _cancelled, default_success
     reach, avoid = default_success() if success is None else success
     N = config.n_envs
     env_seed, act_seed = derived_seeds(seed, 2)
@@ -183,10 +220,10 @@ def train_tabular(levels, seed: int, steps: int, config: TabularConfig = Tabular
     curve = []
     done_steps = 0
     t0 = time.perf_counter()
-    cancelled = False
+    stopped = False
     while done_steps < steps:
-        if _cancelled(cancel):
-            cancelled = True
+        if cancelled(cancel):
+            stopped = True
             break
         n_iters = min(chunk, -(-(steps - done_steps) // N))
         stats = np.zeros(N_TABULAR_STATS, np.float64)
@@ -205,7 +242,7 @@ def train_tabular(levels, seed: int, steps: int, config: TabularConfig = Tabular
     agent = TabularAgent(q, epsilon=config.eps_end,
                          meta={"seed": int(seed), "steps": done_steps, "config": config.to_dict()})
     return TrainResult(agent, np.array(curve, np.float64).reshape(-1, len(CURVE_COLUMNS)),
-                       done_steps, seconds, cancelled)
+                       done_steps, seconds, stopped)
 
 
 # --- the on-disk cache's dependencies (levels.jitcache) ------------------------------
@@ -215,7 +252,8 @@ _DEPENDS = jitcache.version(world, kernels, stats)
 
 @njit(**_JIT)
 def _compiled_depends():
-    """The version of levels/world.py, levels/kernels.py and agents/stats.py this module's cached code was compiled with."""
+    """The version of world.py, kernels.py and stats.py this module's cached code
+    was compiled with."""
     return _DEPENDS
 
 

@@ -1,6 +1,7 @@
-"""Training runs: `train` (a compiled level set), `train_file` (a level file's set, with
-everything the file says), and `TrainingJob` (either one in a background thread, with
-progress and cancel for the UI).
+"""PPO training runs: `train` (a compiled level set) and `train_file` (a level file's
+set, with everything the file says). The shared types (Progress, TrainResult, the
+curve columns) are in agents.training; running in the background, with many agents
+at once, is game.pipeline's job.
 
 The compiled PPO code releases the GIL, so a UI thread keeps drawing while a worker
 trains. Each iteration runs as compiled pieces (the rollout, then one call per epoch):
@@ -8,87 +9,29 @@ progress is reported after every iteration, and between pieces whenever 80 ms ha
 passed without a report, so at least 10 times a second; cancel is checked between
 pieces, so training stops within one epoch (a few milliseconds with the defaults).
 
-Training success is the fraction of finished episodes whose events contain every bit
-of `reach` and none of `avoid` (default: reach the coin), over the most recent
-iterations that together finished at least SUCCESS_WINDOW episodes (at most
-MAX_WINDOW_ITERS iterations): a smoothed, current figure, not a lifetime average.
-It reads 0 until that window holds SUCCESS_WINDOW episodes.
+Training success (agents.training) is smoothed over the most recent iterations that
+together finished at least SUCCESS_WINDOW episodes (at most MAX_WINDOW_ITERS
+iterations): a current figure, not a lifetime average. It reads 0 until that window
+holds SUCCESS_WINDOW episodes.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
 from agents.agent import PPOAgent
 from agents.ppo import PPOConfig, PPOLearner
+from agents.training import CURVE_COLUMNS, Progress, TrainResult, cancelled, default_success
 from levels import world
 from levels.compiled import LevelSet, ObsSpec, compile_set, event_mask, levels_hash, obs_spec
 from levels.model import LevelFile
 
 SUCCESS_WINDOW = 100
 MAX_WINDOW_ITERS = 10
-# Columns of TrainResult.curve, one row per iteration. mean_return and success are the
-# smoothed figures Progress reports; episodes are those finished in that iteration.
-CURVE_COLUMNS = ("steps", "episodes", "mean_return", "success", "entropy", "policy_loss",
-                 "value_loss", "approx_kl", "clip_frac")
-
-
-@dataclass(frozen=True)
-class Progress:
-    steps: int                 # environment steps trained so far
-    total_steps: int           # the budget
-    mean_return: float         # smoothed episode return
-    success: float             # smoothed training success, 0..1
-    entropy: float             # policy entropy (nats) during the last rollout
-    episodes: int              # episodes finished so far
-    samples_per_second: float  # steps / elapsed
-    elapsed: float             # seconds since training started
-    # current_agent() -> a PPOAgent with a copy of the weights so far (for a live view).
-    # Call it inside the progress callback (the worker thread, between compiled pieces)
-    # for a consistent copy.
-    current_agent: Callable[[], "PPOAgent"] | None = field(default=None, compare=False, repr=False)
-
-    @property
-    def fraction(self) -> float:
-        return min(1.0, self.steps / max(self.total_steps, 1))
-
-
-@dataclass
-class TrainResult:
-    agent: object              # PPOAgent (or TabularAgent from agents.tabular)
-    curve: np.ndarray          # float64[iterations, len(CURVE_COLUMNS)]
-    steps: int                 # steps trained in this run
-    seconds: float
-    cancelled: bool
-
-    def column(self, name: str) -> np.ndarray:
-        return self.curve[:, CURVE_COLUMNS.index(name)]
-
-    @property
-    def success(self) -> float:
-        return float(self.curve[-1, 3]) if len(self.curve) else 0.0
-
-    @property
-    def mean_return(self) -> float:
-        return float(self.curve[-1, 2]) if len(self.curve) else 0.0
-
-
-def default_success() -> tuple[int, int]:
-    return 1 << world.EVENT_BIT["coin"], 0
-
-
-def _cancelled(cancel) -> bool:
-    if cancel is None:
-        return False
-    if hasattr(cancel, "is_set"):
-        return bool(cancel.is_set())
-    return bool(cancel())
 
 
 class _Window:
@@ -141,7 +84,7 @@ def train(levels: LevelSet, spec: ObsSpec, config: PPOConfig = PPOConfig(), seed
     window = _Window()
     curve = []
     episodes = 0
-    cancelled = False
+    stopped = False
     t0 = time.perf_counter()
     last = {"report": t0, "progress": None}
 
@@ -151,9 +94,9 @@ def train(levels: LevelSet, spec: ObsSpec, config: PPOConfig = PPOConfig(), seed
     def between() -> bool:
         # between the compiled pieces of an iteration: cancel within one epoch, and keep
         # progress coming at least 10 times a second even when iterations are long
-        nonlocal cancelled
-        if _cancelled(cancel):
-            cancelled = True
+        nonlocal stopped
+        if cancelled(cancel):
+            stopped = True
             return True
         now = time.perf_counter()
         if progress is not None and last["progress"] is not None and now - last["report"] >= 0.08:
@@ -165,8 +108,8 @@ def train(levels: LevelSet, spec: ObsSpec, config: PPOConfig = PPOConfig(), seed
         return False
 
     for _ in range(n_iters):
-        if _cancelled(cancel):
-            cancelled = True
+        if cancelled(cancel):
+            stopped = True
             break
         s = learner.iterate(between)
         window.add(s["episodes"], s["return_sum"], s["successes"])
@@ -180,7 +123,7 @@ def train(levels: LevelSet, spec: ObsSpec, config: PPOConfig = PPOConfig(), seed
         if progress is not None:
             progress(last["progress"])
             last["report"] = time.perf_counter()
-        if cancelled:
+        if stopped:
             break
     seconds = time.perf_counter() - t0
     curve_arr = np.array(curve, np.float64).reshape(-1, len(CURVE_COLUMNS))
@@ -191,7 +134,7 @@ def train(levels: LevelSet, spec: ObsSpec, config: PPOConfig = PPOConfig(), seed
     if init is not None:
         meta["init"] = {k: init.meta.get(k) for k in ("seed", "levels_hash", "steps")}
     agent = PPOAgent(spec, config, learner.params, meta)
-    return TrainResult(agent, curve_arr, learner.steps, seconds, cancelled)
+    return TrainResult(agent, curve_arr, learner.steps, seconds, stopped)
 
 
 # --- level files ------------------------------------------------------------------
@@ -210,8 +153,9 @@ def file_pad(lf: LevelFile) -> tuple[int, int] | None:
 
 
 def file_success(lf: LevelFile) -> tuple[int, int]:
-    """(reach, avoid) masks of the chapter's intended goal (its at_least counts are
-    not checked during training); reach the coin without a chapter."""
+    """(reach, avoid) masks of the chapter's intended goal; reach the coin without a
+    chapter. Its at_least/at_most counts are not checked inside the learner: the
+    chapter pipeline measures the whole condition on the training levels."""
     if lf.chapter is None:
         return default_success()
     cond = lf.chapter.intended
@@ -239,64 +183,3 @@ def train_file(lf: LevelFile, which: str = "train", seed: int | None = None,
     result = train(ls, spec, config, seed, steps, progress, cancel, init, file_success(lf))
     result.agent.meta.update({"level_file": str(lf.path), "set": which})
     return result
-
-
-# --- in the background --------------------------------------------------------------
-
-class TrainingJob:
-    """Runs `train` (or `train_file`, with TrainingJob.for_file) in a daemon thread.
-
-        job = TrainingJob(levels, spec, config, seed, steps); job.start()
-        ... job.snapshot() -> latest Progress or None; job.cancel(); job.done ...
-        job.join(); job.result (TrainResult) or job.error (the worker's exception)
-    """
-
-    def __init__(self, *args, target: Callable = train, **kwargs):
-        self._target = target
-        self._args, self._kwargs = args, kwargs
-        self._user_progress = kwargs.pop("progress", None)
-        self._cancel = threading.Event()
-        self._done = threading.Event()
-        self._lock = threading.Lock()
-        self._latest: Progress | None = None
-        self._thread = threading.Thread(target=self._run, name="mesa-training", daemon=True)
-        self.result: TrainResult | None = None
-        self.error: BaseException | None = None
-
-    @classmethod
-    def for_file(cls, lf: LevelFile, **kwargs) -> "TrainingJob":
-        return cls(lf, target=train_file, **kwargs)
-
-    def _progress(self, p: Progress) -> None:
-        with self._lock:
-            self._latest = p
-        if self._user_progress is not None:
-            self._user_progress(p)
-
-    def _run(self) -> None:
-        try:
-            self.result = self._target(*self._args, progress=self._progress,
-                                       cancel=self._cancel, **self._kwargs)
-        except BaseException as exc:  # kept for the caller, never lost in the thread
-            self.error = exc
-        finally:
-            self._done.set()
-
-    def start(self) -> "TrainingJob":
-        self._thread.start()
-        return self
-
-    def snapshot(self) -> Progress | None:
-        with self._lock:
-            return self._latest
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    @property
-    def done(self) -> bool:
-        return self._done.is_set()
-
-    def join(self, timeout: float | None = None) -> bool:
-        """Wait for the worker; True when it has finished."""
-        return self._done.wait(timeout)

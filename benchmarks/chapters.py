@@ -25,16 +25,16 @@ os.environ.setdefault("MESA_LAB_HOME", tempfile.mkdtemp(prefix="mesa-lab-bench-"
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from game.chapters import campaign  # noqa: E402
-from game.session import run_chapter  # noqa: E402
-from levels.format import load  # noqa: E402
+from game.pipeline import ChapterPipeline  # noqa: E402
+from levels.load import load  # noqa: E402
 
 
 def measure(entry, seeds: int) -> dict:
     lf = load(entry.path)
-    run_chapter(lf, seed=1000, episodes=10, counterfactuals=False)  # compile and warm caches
+    ChapterPipeline(lf, seed=1000, episodes=10, counterfactuals=False).run()  # compile and warm caches
     train, deploy, control = [], [], []
     for seed in range(seeds):
-        r = run_chapter(lf, seed=seed, episodes=100)
+        r = ChapterPipeline(lf, seed=seed, episodes=100).run()
         train.append(r.seconds["train"])
         deploy.append(r.seconds["deploy"])
         if "control" in r.seconds:

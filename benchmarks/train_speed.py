@@ -44,7 +44,7 @@ t0 = time.perf_counter()
 for v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(v, "1")
 from agents.train import train_file
-from levels.format import load
+from levels.load import load
 lf = load({path!r})
 class Stop:
     hit = False
@@ -68,7 +68,7 @@ print(time.perf_counter() - t0)
 
 def run_level(name: str, seed: int, steps: int) -> dict:
     from agents.train import train_file
-    from levels.format import load
+    from levels.load import load
     lf = load(REFERENCE / f"{name}.toml")
     hit: list[float] = []
 

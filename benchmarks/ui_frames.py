@@ -62,7 +62,7 @@ def main(argv=None) -> int:
 
     from agents.train import train_file
     from agents.warmup import warm_up
-    from levels.format import load
+    from levels.load import load
 
     path = args.level or next(p for p in DEFAULT_LEVELS if p.exists())
     lf = load(path)
@@ -73,7 +73,6 @@ def main(argv=None) -> int:
 
     import pygame
     from game.ui.app import App
-    from game.ui.live import TrainingWork
     from game.ui.scenes.training import TrainingScene
     from game.ui.state import PlayState
 
@@ -85,8 +84,9 @@ def main(argv=None) -> int:
         alone_sps.append(alone.steps / alone.seconds)
         # 2. under the window, paced at 60 frames per second like App.run
         app = App((w, h), headless=True, warmup=False, title_scene=False)
-        work = TrainingWork(lf, seed=args.seed, steps=args.steps)
-        app.push(TrainingScene(app, PlayState(lf, merged=lf), work=work))
+        scene = TrainingScene(app, PlayState(lf, merged=lf, agents=1), seed=args.seed, steps=args.steps)
+        app.push(scene)
+        work = scene.job
         clock = pygame.time.Clock()
         start = len(app.frame_ms)
         while not work.done:
@@ -98,7 +98,7 @@ def main(argv=None) -> int:
         if work.error is not None:
             print(work.trace, file=sys.stderr)
             return 1
-        res = work.result
+        res = work.result.agents[0].train
         window_sps.append(res.steps / res.seconds)
         ratios.append(window_sps[-1] / alone_sps[-1])
     sps_alone, sps_window = statistics.median(alone_sps), statistics.median(window_sps)

@@ -2,7 +2,8 @@
 so an instructor knows the chapter shows its lesson reliably before a workshop.
 
 Seeds run in parallel worker processes (one per core by default); each is a full
-`run_chapter`, deterministic from its seed, so the tally is reproducible."""
+run of the chapter pipeline (game.pipeline) with one agent, deterministic from its
+seed, so the tally is reproducible."""
 
 from __future__ import annotations
 
@@ -29,14 +30,23 @@ class SeedResult:
     deploy_seconds: float
     train_success: float
     passed: bool
+    # per deployment level: name, intended, probes, and a random policy's rates (chance)
+    levels: list[dict] = field(default_factory=list)
+    # the learning curve: steps, success and mean_return per training iteration
+    curve: dict[str, list[float]] = field(default_factory=dict)
 
     def to_json(self) -> dict:
+        r4 = lambda d: {k: round(v, 4) for k, v in d.items()}  # noqa: E731
         return {"seed": self.seed, "label": self.label, "intended": round(self.intended, 4),
-                "probes": {k: round(v, 4) for k, v in self.probes.items()},
-                "gaps": {k: round(v, 4) for k, v in self.gaps.items()},
+                "probes": r4(self.probes), "gaps": r4(self.gaps),
                 "train_seconds": round(self.train_seconds, 3),
                 "deploy_seconds": round(self.deploy_seconds, 3),
-                "train_success": round(self.train_success, 4), "passed": self.passed}
+                "train_success": round(self.train_success, 4), "passed": self.passed,
+                "levels": [{"name": lv["name"], "intended": round(lv["intended"], 4),
+                            "probes": r4(lv["probes"]),
+                            "chance_intended": round(lv["chance_intended"], 4),
+                            "chance_probes": r4(lv["chance_probes"])} for lv in self.levels],
+                "curve": {k: [round(x, 4) for x in v] for k, v in self.curve.items()}}
 
 
 @dataclass
@@ -93,17 +103,36 @@ def _median(xs: list[float]) -> float:
 def _one_seed(args) -> SeedResult:
     chapter_path, design_path, seed, episodes = args
     from game.designs import load_design
-    from game.session import run_chapter
-    from levels.format import load
+    from game.pipeline import ChapterPipeline
+    from levels.load import load
     chapter = load(chapter_path)
     design = load_design(design_path, chapter) if design_path else None
-    r = run_chapter(chapter, design, seed=seed, episodes=episodes, counterfactuals=False)
+    r = ChapterPipeline(chapter, design, seed=seed, episodes=episodes, counterfactuals=False).run()
     probes = {}
     for name in sorted({p for lv in r.report.levels for p in lv.probes}):
         probes[name] = r.report.probe_mean(name)
+    chance = {lv.name: lv for lv in r.report.baseline or []}
+    levels = []
+    for lv in r.report.levels:
+        base = chance.get(lv.name)
+        levels.append({"name": lv.name, "intended": float(lv.intended),
+                       "probes": {k: float(v) for k, v in sorted(lv.probes.items())},
+                       "chance_intended": float(base.intended) if base else 0.0,
+                       "chance_probes": {k: float(v) for k, v in sorted(base.probes.items())}
+                       if base else {}})
+    curve = {name: [float(x) for x in r.train.column(name)]
+             for name in ("steps", "success", "mean_return")}
     return SeedResult(seed, r.diagnosis.label, r.report.intended, probes, dict(r.report.gaps),
                       r.seconds.get("train", 0.0), r.seconds.get("deploy", 0.0),
-                      float(r.train.success), r.stars.passed)
+                      float(r.train.success), r.stars.passed, levels, curve)
+
+
+def _one_seed_json(args) -> str:
+    """One seed as JSON text with floats in full precision: a cluster task's result
+    (game.cluster), rebuilt exactly with SeedResult(**json.loads(text))."""
+    import json
+    from dataclasses import asdict
+    return json.dumps(asdict(_one_seed(args)))
 
 
 def solution_path(chapter: LevelFile) -> Path | None:
@@ -115,9 +144,11 @@ def solution_path(chapter: LevelFile) -> Path | None:
 
 
 def calibrate(chapter_path, design_path=None, seeds: int = 10, start: int = 0,
-              episodes: int = 100, jobs: int | None = None, progress=None) -> Calibration:
-    """Run the chapter over `seeds` seeds; `progress(done, total, SeedResult)`."""
-    from levels.format import load
+              episodes: int = 100, jobs: int | None = None, progress=None,
+              cluster: str | None = None) -> Calibration:
+    """Run the chapter over `seeds` seeds; `progress(done, total, SeedResult)`.
+    With `cluster` (a Dask scheduler address) every seed is a task on that cluster."""
+    from levels.load import load
     chapter = load(chapter_path)
     lesson = chapter.chapter.lesson if chapter.chapter and chapter.chapter.lesson else "aligned"
     if design_path is not None:
@@ -128,7 +159,14 @@ def calibrate(chapter_path, design_path=None, seeds: int = 10, start: int = 0,
             for s in range(start, start + seeds)]
     jobs = jobs or min(os.cpu_count() or 1, seeds)
     t0 = time.perf_counter()
-    if jobs <= 1:
+    if cluster:
+        from game.cluster import map_json
+        for i, doc in enumerate(map_json(cluster, _one_seed_json, work), 1):
+            r = SeedResult(**doc)
+            cal.seeds.append(r)
+            if progress:
+                progress(i, seeds, r)
+    elif jobs <= 1:
         results = map(_one_seed, work)
         for i, r in enumerate(results, 1):
             cal.seeds.append(r)

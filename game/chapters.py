@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from levels.errors import LevelFormatError
-from levels.format import load
+from levels.load import load
 from levels.model import LevelFile
 
 CHAPTER_DIR = Path(__file__).resolve().parent.parent / "levels" / "chapters"

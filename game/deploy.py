@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from agents.agent import RandomAgent
 from levels import kernels, world
 from levels.compiled import compile_levels, event_index, new_state, obs_spec
 from levels.model import Condition, Level, LevelFile, Obj
@@ -40,10 +41,6 @@ def condition_met(cond: Condition, counts: np.ndarray, zone_names) -> np.ndarray
     for name, n in cond.at_most.items():
         ok &= counts[:, event_index(name, zone_names)].sum(axis=1) <= n
     return ok
-
-
-def intended_condition(lf: LevelFile) -> Condition:
-    return lf.chapter.intended if lf.chapter is not None else Condition(reach=("coin",))
 
 
 # --- results ---------------------------------------------------------------------
@@ -226,7 +223,7 @@ def measure_level(agent, level: Level, lf: LevelFile, episodes: int, seed: int,
     counts, returns, lengths, visits, replays = rollout(agent, level, lf, episodes, seed,
                                                         keep=keep)
     z = lf.zone_names
-    intended = condition_met(intended_condition(lf), counts, z).mean()
+    intended = condition_met(lf.intended(), counts, z).mean()
     probes = {name: float(condition_met(cond, counts, z).mean()) for name, cond in lf.probes.items()}
     outcomes = {name: float((counts[:, event_index(name, z)].sum(axis=1) > 0).mean())
                 for name in end_events(lf)}
@@ -244,17 +241,6 @@ def _level_seed(seed: int, index: int) -> int:
     return (seed * 1_000_003 + index * 7919) & 0x7FFFFFFF
 
 
-class RandomPolicy:
-    """Uniformly random actions: the chance level every rate is read against."""
-
-    def __init__(self, spec):
-        self.spec = spec
-
-    def policy(self, obs, state=None):
-        n = obs.shape[0]
-        return np.full((n, world.N_ACTIONS), 0.25, np.float32), np.zeros(n, np.float32)
-
-
 def deploy(agent, lf: LevelFile, episodes: int = 100, seed: int = 0, control=None,
            replays: int = 3, counterfactuals: bool = True, baseline: bool = True) -> DeployReport:
     """Deploy `agent` (and optionally a `control` agent) on the file's deployment
@@ -267,7 +253,7 @@ def deploy(agent, lf: LevelFile, episodes: int = 100, seed: int = 0, control=Non
                 for i, lv in enumerate(levels)]
     reports = measure_all(agent, replays)
     control_reports = measure_all(control) if control is not None else None
-    baseline_reports = measure_all(RandomPolicy(_spec(agent))) if baseline else None
+    baseline_reports = measure_all(RandomAgent(_spec(agent))) if baseline else None
     report = DeployReport(reports, control=control_reports, baseline=baseline_reports,
                           episodes=episodes, seed=seed)
     report.gaps = compute_gaps(lf, report)
@@ -337,7 +323,7 @@ def variants(level: Level, lf: LevelFile) -> list[tuple[str, str, Level]]:
     out = []
     kinds = _kinds_in(level)
     goal_kinds = [k for k in ("coin", "gem", "chest", "key") if k in kinds
-                  and k in intended_condition(lf).reach]
+                  and k in lf.intended().reach]
     for kind in goal_kinds:
         out.append((f"no-{kind}", f"the {kind} removed: does the agent still head the same way?",
                     _without_kind(level, kind)))

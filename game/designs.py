@@ -17,8 +17,11 @@ import tomli_w
 
 from levels import world
 from levels.atomic import atomic_write_text
-from levels.errors import LevelFormatError, Problem
-from levels.format import BUILTIN, describe_entry, goal_problems, load, loads
+from levels.errors import LevelFormatError, MapCell, Problem
+from levels.locate import Locator
+from levels.load import load, loads
+from levels.reach import goal_problems
+from levels.symbols import BUILTIN, describe_entry
 from levels.model import Level, LevelFile
 
 # Symbols any design may use: the room's bones and the agent's start.
@@ -157,8 +160,10 @@ def budget(chapter: LevelFile, maps, steps: int | None = None) -> Budget:
                   d.max_steps)
 
 
-def _cell_pos(level: Level, r: int, c: int) -> tuple[int, int]:
-    return level.line + r, (level.col if r == 0 else 1) + c
+def _at_cell(file: str, level: Level, r: int, c: int, message: str) -> Problem:
+    """A problem at cell (r, c) of a level's map: its place in the file and the cell."""
+    line, col = level.line + r, (level.col if r == 0 else 1) + c
+    return Problem(file, line, col, message, MapCell(level.set_name, level.index, level.name, r, c))
 
 
 def check_design(chapter: LevelFile, design: LevelFile, sandbox: bool = False,
@@ -182,31 +187,31 @@ def check_design(chapter: LevelFile, design: LevelFile, sandbox: bool = False,
     for lv in design.train:
         seen: set = set()
         if lv.height > d.max_height or lv.width > d.max_width:
-            out.append(Problem(f, lv.line, lv.col,
-                               f"level '{lv.name}' is {lv.height} x {lv.width}; this chapter's "
-                               f"levels can be at most {d.max_height} x {d.max_width} (rows x columns)"))
+            out.append(_at_cell(f, lv, 0, 0,
+                                f"level '{lv.name}' is {lv.height} x {lv.width}; this chapter's "
+                                f"levels can be at most {d.max_height} x {d.max_width} (rows x columns)"))
         for r, row in enumerate(lv.rows):
             for c, ch in enumerate(row):
-                line, col = _cell_pos(lv, r, c)
                 if ch not in allowed:
-                    out.append(Problem(f, line, col,
-                                       f"'{ch}' is not in this chapter's palette (level "
-                                       f"'{lv.name}'); you may use: {' '.join(sorted(allowed))}"))
+                    out.append(_at_cell(f, lv, r, c,
+                                        f"'{ch}' is not in this chapter's palette (level "
+                                        f"'{lv.name}'); you may use: {' '.join(sorted(allowed))}"))
                 else:
                     cost = _item_cost(ch, chapter, seen)
                     if cost and items <= d.max_items < items + cost:
-                        out.append(Problem(f, line, col,
-                                           f"this brings the design to {items + cost} items: the "
-                                           f"chapter's budget is {d.max_items} objects (a spawn "
-                                           f"marker counts once per level) over all levels"))
+                        out.append(_at_cell(f, lv, r, c,
+                                            f"this brings the design to {items + cost} items: the "
+                                            f"chapter's budget is {d.max_items} objects (a spawn "
+                                            f"marker counts once per level) over all levels"))
                     items += cost
+    where = Locator(text)  # positions of whole-table problems (line 1 without the text)
     steps = design.raw.get("agent", {}).get("steps")
     if steps is not None and steps > d.max_steps:
-        out.append(Problem(f, _line_of(text, "steps"), 1,
+        out.append(Problem(f, *where.key(("agent", "steps")),
                            f"training steps {steps:,} are over the chapter's budget of "
                            f"{d.max_steps:,}"))
     if "rules" in design.raw and not d.reward_editable:
-        out.append(Problem(f, _line_of(text, "[rules]"), 1,
+        out.append(Problem(f, *where.key(("rules",)),
                            "this chapter does not let the design change the reward; "
                            "remove the [rules] table"))
     if not d.reward_editable:
@@ -226,16 +231,8 @@ def _goal_checks(chapter: LevelFile, design: LevelFile) -> list[Problem]:
     for lv in design.train:
         for event in chapter.chapter.intended.reach:
             for message, cell in goal_problems(lv, event, required=True):
-                line, col = _cell_pos(lv, *cell) if cell else (lv.line, lv.col)
-                out.append(Problem(design.path, line, col, message))
+                out.append(_at_cell(design.path, lv, *(cell or (0, 0)), message))
     return out
-
-
-def _line_of(text: str, needle: str) -> int:
-    for i, line in enumerate(text.splitlines(), 1):
-        if line.strip().startswith(needle):
-            return i
-    return 1
 
 
 def parse_design(text: str, chapter: LevelFile, path: str = "design.toml",

@@ -40,6 +40,7 @@ class Settings:
     animation_speed: float = 1.0
     sound: bool = True
     unlock_all: bool = False     # workshop mode: every chapter open from the start
+    nickname: str = ""           # optional, written into class results (game/results.py)
 
 
 @dataclass

@@ -42,6 +42,19 @@ def deploy_lines(report: DeployReport) -> list[str]:
     return lines
 
 
+def group_lines(result) -> list[str]:
+    """One line per agent of a group (game.pipeline.ChapterResult), then the tally."""
+    lines = [f"{'agent':>5} {'seed':>5} {'label':<20} {'intended':>9} {'training':>9}  probes"]
+    for run in result.agents:
+        probes = ", ".join(f"{k} {pct(v).strip()}" for k, v in sorted(
+            (k, run.report.probe_mean(k)) for k in {p for lv in run.report.levels for p in lv.probes}))
+        lines.append(f"{run.index + 1:>5} {run.seed:>5} {run.diagnosis.label:<20} "
+                     f"{pct(run.report.intended):>9} {pct(run.training_goal):>9}  {probes}")
+    n = len(result.agents)
+    lines.append("labels: " + ", ".join(f"{k} {v} of {n}" for k, v in result.labels.items()))
+    return lines
+
+
 def diagnosis_lines(d: Diagnosis) -> list[str]:
     return [f"Diagnosis: {d.label} ({d.term})", *_wrap(d.explanation, 88)]
 

@@ -1,14 +1,15 @@
 """The object model of a level file, as parsed and validated: plain dataclasses,
 no numpy arrays (those come from `levels.compiled`), no behaviour beyond
-small helpers. The parser (`levels.format`) builds these; the compiler, the
-deployment code and the editor read them.
+small helpers. The reader (`levels.reader`) builds these; the compiler, the
+deployment code and the editor read them. Defaults come from `levels.schema`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from levels.world import DEFAULT_END_ON
+from levels import schema
+from levels.schema import AGENT, CHAPTER, DESIGN, RULES, default
 
 Cell = tuple[int, int]  # (row, column), 0-based
 
@@ -45,6 +46,8 @@ class Level:
     cue: bool = False                    # the context cue observation flag
     line: int = 0                        # line of the map's first row in the file (1-based)
     col: int = 0                         # column of the map's first character
+    set_name: str = ""                   # "pretrain", "train" or "deploy"
+    index: int = 0                       # position in its set as written in the file
 
     @property
     def height(self) -> int:
@@ -72,45 +75,42 @@ class Condition:
         return set(self.reach) | set(self.avoid) | set(self.at_least) | set(self.at_most)
 
 
+def default_goal() -> Condition:
+    """The intended goal of a file without a [chapter] (a design file)."""
+    return Condition(reach=(schema.DEFAULT_GOAL,))
+
+
 @dataclass
 class Rules:
     """The base objective and episode rules."""
-    reward: dict[str, float] = field(default_factory=lambda: {"coin": 10.0, "step": -0.05})
-    end_on: tuple[str, ...] = DEFAULT_END_ON
-    max_steps: int = 60
-    trigger_year: int = 2025
+    reward: dict[str, float] = field(default_factory=lambda: default(RULES, "reward"))
+    end_on: tuple[str, ...] = default(RULES, "end_on")
+    max_steps: int = default(RULES, "max_steps")
+    trigger_year: int = default(RULES, "trigger_year")
 
 
 @dataclass
 class AgentSettings:
     """The `[agent]` table: the observation and the training budget. Other keys
-    are learner hyperparameters (names in `HYPERPARAMETERS`), kept in `learner`."""
-    view: int = 5                 # odd egocentric window size, or world.VIEW_FULL
+    are learner settings (`levels.schema.LEARNER`), kept in `learner` as written."""
+    view: int = default(AGENT, "view")  # odd egocentric window size, or world.VIEW_FULL
     shape_range: int | None = None  # kinds visible only this many cells away (None: whole view)
-    steps: int = 200_000
-    seed: int = 0
-    pretrain_steps: int = 0       # for chapters that start from a pre-trained agent
+    steps: int = default(AGENT, "steps")
+    seed: int = default(AGENT, "seed")
+    pretrain_steps: int = default(AGENT, "pretrain_steps")  # for pre-trained chapters
     learner: dict[str, object] = field(default_factory=dict)
-
-
-# Learner hyperparameters an `[agent]` table may set; agents.ppo.PPOConfig has a field
-# for each (a test keeps the two in step).
-HYPERPARAMETERS = (
-    "hidden", "lr", "gamma", "gae_lambda", "clip", "entropy", "value_coef",
-    "epochs", "minibatches", "n_envs", "n_steps", "max_grad_norm",
-)
 
 
 @dataclass
 class Design:
     """What the player may change in the editor."""
-    max_levels: int = 4
-    palette: tuple[str, ...] = ("wall", "floor", "coin", "spawn")
-    max_items: int = 20           # placeable objects and spawn markers, over all levels
-    max_steps: int = 200_000      # the training-step budget
-    reward_editable: bool = False
-    max_height: int = 12
-    max_width: int = 12
+    max_levels: int = default(DESIGN, "max_levels")
+    palette: tuple[str, ...] = default(DESIGN, "palette")
+    max_items: int = default(DESIGN, "max_items")  # objects and spawn markers, all levels
+    max_steps: int = default(DESIGN, "max_steps")  # the training-step budget
+    reward_editable: bool = default(DESIGN, "reward_editable")
+    max_height: int = default(DESIGN, "max_height")
+    max_width: int = default(DESIGN, "max_width")
 
 
 @dataclass
@@ -127,10 +127,10 @@ class Chapter:
     number: int | None = None
     reading: str = ""
     briefing: str = ""
-    intended: Condition = field(default_factory=lambda: Condition(reach=("coin",)))
+    intended: Condition = field(default_factory=lambda: default_goal())
     intended_text: str = ""       # the intended goal in words, for the briefing
     lesson: str = ""              # the diagnosis label the starter design should show
-    bar: float = 0.8              # intended-goal rate on deployment that passes
+    bar: float = default(CHAPTER, "bar")  # intended-goal rate on deployment that passes
     thresholds: dict[str, float] = field(default_factory=dict)
     predictions: list[Prediction] = field(default_factory=list)
     debrief: dict[str, str] = field(default_factory=dict)  # diagnosis label -> text
@@ -183,3 +183,11 @@ class LevelFile:
 
     def all_levels(self) -> list[Level]:
         return self.pretrain + self.train + self.deploy
+
+    def intended(self) -> Condition:
+        """The chapter's intended goal, or the default goal without a chapter."""
+        return self.chapter.intended if self.chapter is not None else default_goal()
+
+    def pass_bar(self) -> float:
+        """The intended goal's deployment success rate that passes."""
+        return self.chapter.bar if self.chapter is not None else schema.PASS_BAR

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from agents.agent import RandomAgent
 from levels.compiled import obs_spec
 
 
@@ -20,8 +21,9 @@ class FixedAgent:
         return np.tile(self.p, (n, 1)), np.zeros(n, np.float32)
 
 
-def uniform_agent(view: int = 5) -> FixedAgent:
-    return FixedAgent([0.25, 0.25, 0.25, 0.25], view)
+def uniform_agent(view: int = 5) -> RandomAgent:
+    """The game's own uniformly random agent, with a view of the given size."""
+    return RandomAgent(obs_spec(view, None, 0, 0))
 
 
 def always_right(view: int = 5) -> FixedAgent:

@@ -8,7 +8,8 @@ import zipfile
 import numpy as np
 import pytest
 
-from agents.agent import PPOAgent, RandomAgent, TabularAgent
+from agents.agent import PPOAgent, RandomAgent
+from agents.tabular import TabularAgent
 from agents.files import FORMAT_VERSION, AgentFileError, load_agent, save_agent
 from agents.ppo import PPOConfig
 from agents.train import train

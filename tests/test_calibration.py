@@ -6,7 +6,7 @@ import pytest
 
 from game.calibrate import calibrate, solution_path
 from game.chapters import campaign
-from levels.format import load
+from levels.load import load
 
 CHAPTERS = campaign()
 SEEDS = 10
@@ -42,7 +42,7 @@ def test_shipped_pretrained_agent_is_what_training_makes(entry):
     is exactly what `python main.py pretrain` trains: nothing hand-made, nothing stale."""
     import numpy as np
     from agents.files import load_agent
-    from game.session import shipped_pretrained_path, train_pretrained
+    from game.pretrained import shipped_pretrained_path, train_pretrained
     lf = load(entry.path)
     path = shipped_pretrained_path(lf)
     assert path.exists(), f"run: python main.py pretrain {entry.number}"

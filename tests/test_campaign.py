@@ -9,8 +9,8 @@ import pytest
 from game.calibrate import solution_path
 from game.chapters import campaign, find_chapter
 from game.designs import load_design
-from game.diagnosis import LABELS
-from levels.format import load
+from levels.schema import LABELS
+from levels.load import load
 
 CHAPTERS = campaign()
 YEAR = re.compile(r"\b(19|20)\d\d\b")

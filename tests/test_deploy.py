@@ -8,7 +8,7 @@ from game.deploy import (condition_met, deploy,
                          policy_map, rollout, sample_actions, variants)
 from gamekit import FixedAgent, always_right, uniform_agent
 from levels import world
-from levels.format import loads
+from levels.load import loads
 from levels.model import Condition
 
 ROOM = """

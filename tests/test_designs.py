@@ -7,7 +7,7 @@ import pytest
 from game.designs import (budget, design_from_maps, design_toml, load_design, merged,
                           palette_items, save_design, starter_maps)
 from levels.errors import LevelFormatError
-from levels.format import loads
+from levels.load import loads
 
 CHAPTER = '''
 format = 1
@@ -168,3 +168,24 @@ def test_level_reward_needs_permission(chapter, tmp_path):
     with pytest.raises(LevelFormatError) as info:
         load_design(path, chapter)
     assert "sets its own reward" in str(info.value)
+
+
+def test_problems_name_their_level_and_cell(chapter):
+    # each kind of cell problem carries the level and the cell, so the editor need not
+    # read positions back out of the text; whole-design problems carry none
+    fine = ("fine", ["#######", "#@...c#", "#######"])
+    cases = [
+        ("lava", ["#######", "#@...c#", "#..~..#", "#######"], (2, 3)),   # outside the palette
+        ("walled", ["#######", "#@.#.c#", "#######"], (1, 5)),           # unreachable coin
+        ("ragged", ["#######", "#@..c#", "#######"], (1, 6)),            # a short row
+        ("two", ["#######", "#@..@c#", "#######"], (1, 4)),              # a second agent
+    ]
+    for name, rows, cell in cases:
+        _, problems = design_from_maps(chapter, [fine, (name, rows)], path="d.toml")
+        assert [(p.cell.set_name, p.cell.index, p.cell.level, p.cell.row, p.cell.col)
+                for p in problems] == [("train", 1, name, *cell)], name
+    _, problems = design_from_maps(chapter, [fine], path="d.toml", steps=90_000)
+    assert len(problems) == 1 and problems[0].cell is None
+    text = design_toml(chapter, [fine], steps=90_000)
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if l.startswith("steps = "))
+    assert (problems[0].line, problems[0].col) == (line, 1)           # at the key, found by Locator

@@ -4,10 +4,11 @@ known get the label the taxonomy gives them."""
 import pytest
 
 from game.deploy import DeployReport, LevelReport, deploy
-from game.diagnosis import LABELS, diagnose
+from game.diagnosis import TERMS, diagnose
+from levels.schema import LABELS
 from game.scoring import score
 from gamekit import FixedAgent, always_right, uniform_agent
-from levels.format import loads
+from levels.load import loads
 
 CHAPTER = '''
 format = 1
@@ -115,6 +116,7 @@ versus = ["coin top left"]
 
 def test_labels_are_the_contract():
     assert LABELS == ("aligned", "proxy", "approximate", "capability-failure", "deceptive-style")
+    assert set(TERMS) == set(LABELS)  # every label the format allows has its words
 
 
 def test_stars(lf):
@@ -127,7 +129,7 @@ def test_stars(lf):
 
 def test_tabular_always_right_is_proxy(lf):
     import numpy as np
-    from agents.agent import TabularAgent
+    from agents.tabular import TabularAgent
     from levels import world
     q = np.zeros((4, 9, 1, 4), np.float32)
     q[..., world.RIGHT] = 1.0

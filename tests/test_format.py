@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from levels import world
-from levels.format import (
-    BUILTIN, describe_entry, dumps, find_level_files, load, loads, save,
-)
+from levels.load import find_level_files, load, loads
+from levels.symbols import BUILTIN, describe_entry
+from levels.writer import dumps, save
 from levels.locate import Locator
 from levels.model import Condition, Gap, LevelFile, Obj
 

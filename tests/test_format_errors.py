@@ -4,9 +4,14 @@ problem at the expected line and column whose message contains the expected text
 from __future__ import annotations
 
 import pytest
+import tomli_w
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from agents.ppo import PPOConfig
 from levels.errors import LevelFormatError
-from levels.format import load, loads
+from levels.load import load, loads
+from levels.schema import HYPERPARAMETERS, check_learner
 
 OK_LEVEL = '[[train]]\nname = "ok"\nmap = """\n#####\n#@.c#\n#####\n"""\n'
 
@@ -58,6 +63,31 @@ CASES = [
     ("lr-text", 'format = 1\n[agent]\nlr = "fast"\n' + OK_LEVEL, 3, 6, "'lr' must be a number"),
     ("seed-negative", 'format = 1\n[agent]\nseed = -1\n' + OK_LEVEL, 3, 8, "'seed' must be a whole number"),
     ("agent-unknown", 'format = 1\n[agent]\nstep = 10\n' + OK_LEVEL, 3, 1, "did you mean 'steps'?"),
+    # [agent] learner settings: the learner's own ranges (levels.schema.LEARNER), at the value
+    ("gamma-above-one", 'format = 1\n[agent]\ngamma = 1.5\n' + OK_LEVEL, 3, 9,
+     "'gamma' must be at least 0 and at most 1; got 1.5"),
+    ("lr-negative", 'format = 1\n[agent]\nview = 5\nlr = -1\n' + OK_LEVEL, 4, 6,
+     "'lr' must be more than 0 and at most 1; got -1"),
+    ("lr-zero", 'format = 1\n[agent]\nlr = 0\n' + OK_LEVEL, 3, 6, "'lr' must be more than 0"),
+    ("entropy-negative", 'format = 1\n[agent]\nentropy = -3\n' + OK_LEVEL, 3, 11,
+     "'entropy' must be at least 0 and at most 10; got -3"),
+    ("n-envs-zero", 'format = 1\n[agent]\nn_envs = 0\n' + OK_LEVEL, 3, 10,
+     "'n_envs' must be at least 1 and at most 4096; got 0"),
+    ("n-steps-fraction", 'format = 1\n[agent]\nn_steps = 2.5\n' + OK_LEVEL, 3, 11,
+     "'n_steps' must be a whole number; got 2.5"),
+    ("epochs-bool", 'format = 1\n[agent]\nepochs = true\n' + OK_LEVEL, 3, 10,
+     "'epochs' must be a number; got true"),
+    ("clip-inf", 'format = 1\n[agent]\nclip = inf\n' + OK_LEVEL, 3, 8, "'clip' must be more than 0"),
+    ("value-coef-huge", 'format = 1\n[agent]\nvalue_coef = 1' + '0' * 400 + '\n' + OK_LEVEL, 3, 14,
+     "got a very large number"),
+    ("max-grad-norm-nan", 'format = 1\n[agent]\nmax_grad_norm = nan\n' + OK_LEVEL, 3, 17,
+     "'max_grad_norm' must be more than 0"),
+    ("gae-lambda-inline", 'format = 1\nagent = { view = 5, gae_lambda = 2 }\n' + OK_LEVEL, 2, 34,
+     "'gae_lambda' must be at least 0 and at most 1"),
+    ("hidden-four-layers", 'format = 1\n[agent]\nhidden = [8, 8, 8, 8]\n' + OK_LEVEL, 3, 10,
+     "'hidden' must be a list of 1 to 3 layer sizes"),
+    ("hidden-too-wide", 'format = 1\n[agent]\nhidden = [2048]\n' + OK_LEVEL, 3, 10,
+     "whole numbers from 1 to 1024"),
     # [design]
     ("palette", 'format = 1\n[design]\npalette = ["wall", "coins"]\n' + OK_LEVEL, 3, 20,
      "unknown palette item \"coins\" (did you mean 'coin'?)"),
@@ -273,3 +303,53 @@ def test_pretrain_level_may_lack_the_goal():
 def test_design_file_without_chapter_needs_no_coin():
     loads('format = 1\n' + level("a", ["@.."]))
     assert "cannot be reached" in problems_of('format = 1\n' + level("a", ["@#c"]))[0].message
+
+
+# --- the learner's settings: `check` and the learner agree on every value ----------------
+
+LEARNER_VALUES = st.one_of(
+    st.integers(-2**63, 2**63 - 1), st.integers(-5, 5000),
+    st.floats(allow_nan=True, allow_infinity=True), st.floats(-2, 12),
+    st.booleans(), st.text(max_size=5),
+    st.lists(st.integers(-5, 2000), max_size=4),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(HYPERPARAMETERS), LEARNER_VALUES)
+def test_check_accepts_exactly_what_the_learner_accepts(name, value):
+    text = "format = 1\n[agent]\n" + tomli_w.dumps({name: value}) + OK_LEVEL
+    try:
+        expected = check_learner(name, value)
+    except ValueError as exc:
+        problems = problems_of(text)
+        assert [(p.line, p.col, p.message) for p in problems] == [(3, len(name) + 4, str(exc))]
+        with pytest.raises(ValueError):
+            PPOConfig.from_overrides({name: value})
+        return
+    lf = loads(text, "ok.toml")
+    try:
+        cfg = PPOConfig.from_overrides(lf.agent.learner)
+    except ValueError as exc:  # only the rule that ties minibatches to the batch size
+        assert "must divide the batch" in str(exc)
+        return
+    assert getattr(cfg, name) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 6), st.integers(3, 8), st.data())
+def test_map_problems_carry_their_cell(height, width, data):
+    # one unknown symbol anywhere in a map of the second level: the problem names the
+    # level and the cell, and its FILE:LINE:COL is where that cell is written
+    rows = [["."] * width for _ in range(height)]
+    rows[0][0], rows[-1][-1] = "@", "c"
+    r = data.draw(st.integers(0, height - 1))
+    c = data.draw(st.integers(0, width - 1).filter(lambda c: (r, c) not in ((0, 0), (height - 1, width - 1))))
+    rows[r][c] = "x"
+    text = "format = 1\n" + OK_LEVEL + level("second", ["".join(row) for row in rows])
+    problems = problems_of(text)
+    assert len(problems) == 1
+    p = problems[0]
+    assert (p.cell.set_name, p.cell.index, p.cell.level, p.cell.row, p.cell.col) == ("train", 1, "second", r, c)
+    assert text.split("\n")[p.line - 1][p.col - 1] == "x"
+    assert (p.line, p.col) == (text.split("\n").index('map = """', 8) + 2 + r, c + 1)

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from levels import world
 from levels.errors import LevelFormatError
-from levels.format import dumps, loads
+from levels.load import loads
+from levels.writer import dumps
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "levels" / "examples").glob("*.toml"))
 EXAMPLE_TEXTS = [p.read_text(encoding="utf-8") for p in EXAMPLES]

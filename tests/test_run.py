@@ -10,8 +10,8 @@ import pytest
 
 from game.cli import main
 from game.designs import load_design
-from game.session import run_chapter
-from levels.format import loads
+from game.pipeline import ChapterPipeline
+from levels.load import loads
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -110,7 +110,7 @@ def chapter_file(tmp_path_factory):
 def test_trained_agent_on_randomized_design_is_aligned(chapter_file):
     chapter = loads((chapter_file / "tiny.toml").read_text(), "tiny.toml")
     design = load_design(chapter_file / "design.toml", chapter)
-    result = run_chapter(chapter, design, seed=0, episodes=50)
+    result = ChapterPipeline(chapter, design, seed=0, episodes=50).run()
     assert result.diagnosis.label == "aligned", result.diagnosis.explanation
     assert result.stars.passed and result.stars.budget
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from agents.agent import RandomAgent, TabularAgent
-from agents.tabular import taken_index, train_tabular
+from agents.agent import RandomAgent
+from agents.tabular import TabularAgent, taken_index, train_tabular
 from levels import world
 from tests.agentkit import compiled, deploy, level
 

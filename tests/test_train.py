@@ -1,5 +1,5 @@
-"""Training runs: progress and cancel from a thread, fine-tuning, determinism,
-level files, and the `train` command."""
+"""Training runs: progress and cancel from a thread (game.jobs.Job, the one
+background wrapper), fine-tuning, determinism, level files, and the `train` command."""
 
 from __future__ import annotations
 
@@ -14,10 +14,12 @@ from pathlib import Path
 import numpy as np
 
 from agents.ppo import PPOConfig
-from agents.train import CURVE_COLUMNS, Progress, TrainingJob, file_success, train, train_file
+from agents.train import file_success, train, train_file
+from agents.training import CURVE_COLUMNS, Progress
+from game.jobs import Job
 from game.cli import main
 from levels import world
-from levels.format import load, loads
+from levels.load import load, loads
 from tests.agentkit import REFERENCE, compiled, level
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,7 +48,8 @@ def test_job_progress_rate_and_cancel_latency():
     ls, spec = _room()
     train(ls, spec, PPOConfig(), seed=0, steps=10)  # compiled before timing
     times = []
-    job = TrainingJob(ls, spec, PPOConfig(), 0, 50_000_000, progress=lambda p: times.append(time.perf_counter()))
+    job = Job(lambda report, cancel: train(ls, spec, PPOConfig(), 0, 50_000_000, progress=report, cancel=cancel),
+              on_report=lambda p: times.append(time.perf_counter()))
     job.start()
     time.sleep(1.5)
     snap = job.snapshot()
@@ -68,7 +71,8 @@ def test_job_progress_rate_and_cancel_latency():
 def test_job_keeps_the_worker_error():
     ls, spec = _room()
     bad_init = type("NotAnAgent", (), {"spec": spec, "hidden": (3,), "meta": {}})()
-    job = TrainingJob(ls, spec, PPOConfig(), 0, 1000, init=bad_init).start()
+    job = Job(lambda report, cancel: train(ls, spec, PPOConfig(), 0, 1000, init=bad_init,
+                                           progress=report, cancel=cancel)).start()
     assert job.join(30)
     assert job.result is None and isinstance(job.error, ValueError)
 
@@ -96,7 +100,8 @@ def test_same_seed_same_weights_in_process():
 def test_same_seed_same_weights_in_a_thread():
     ls, spec = _room()
     a = train(ls, spec, PPOConfig(), seed=3, steps=8192)
-    job = TrainingJob(ls, spec, PPOConfig(), 3, 8192).start()
+    job = Job(lambda report, cancel: train(ls, spec, PPOConfig(), 3, 8192, progress=report,
+                                           cancel=cancel)).start()
     job.join(60)
     assert _digest(job.result) == _digest(a)
 
@@ -104,7 +109,7 @@ def test_same_seed_same_weights_in_a_thread():
 SCRIPT = """
 import hashlib, sys
 from agents.train import train_file
-from levels.format import load
+from levels.load import load
 r = train_file(load(sys.argv[1]), seed=5, steps=12_000)
 h = hashlib.sha256(r.agent.params.tobytes()); h.update(r.curve.tobytes())
 print(h.hexdigest())

@@ -1,6 +1,7 @@
 """A whole chapter through the real window with posted mouse and key events:
-briefing, edit a level (paint a coin), train, predict, deploy, debrief; then the
-stars survive a restart."""
+briefing, edit a level (paint a coin), train four agents at once (the window's
+default), predict, deploy, switch agents, debrief the group; then the stars
+survive a restart."""
 
 from __future__ import annotations
 
@@ -33,14 +34,19 @@ def test_a_whole_chapter(app, tmp_path):
     app.click_button("train")
     assert scene_name(app) == "TrainingScene"
     tr = app.top
-    assert app.run_until(lambda: tr.work.progress is not None, timeout=180)
+    assert app.run_until(lambda: tr.job.snapshot() is not None, timeout=180)
     app.run_frames(10)
     shot(app, "04_training", tmp_path)
     assert app.run_until(lambda: tr.finished, timeout=180)
     app.run_frames(20)
-    assert tr.work.error is None, tr.work.trace
+    assert tr.job.error is None, tr.job.trace
     shot(app, "05_training_done", tmp_path)
     assert tr.buttons["next"].enabled
+    play = tr.play
+    assert play.agents == 4 and [r.seed for r in play.training.agents] == [0, 1, 2, 3]
+    assert all(len(c) > 0 for c in tr.view.curves)       # one learning curve each
+    app.key(pygame.K_TAB)                                  # show the second agent
+    assert play.shown == 1
 
     app.key(pygame.K_RETURN)
     assert scene_name(app) == "PredictScene"
@@ -60,6 +66,8 @@ def test_a_whole_chapter(app, tmp_path):
     f = dep.frame
     app.click_button("step")
     assert dep.frame == f + 1 or dep.frame == 0
+    app.key(pygame.K_TAB)                          # another agent's replays
+    assert play.shown == 2 and dep.report is play.result.agents[2].report
     app.key(pygame.K_a)                            # policy arrows
     assert dep.show_arrows
     app.run_frames(2)
@@ -71,8 +79,17 @@ def test_a_whole_chapter(app, tmp_path):
     shot(app, "10_debrief", tmp_path)
     play = app.top.play
     assert play.diagnosis is not None and play.stars is not None
+    result = play.result
+    assert len(result.agents) == 4 and sum(result.labels.values()) == 4
+    assert "of 4 agents" in play.diagnosis.explanation or "All 4 agents" in play.diagnosis.explanation
+    assert play.stars.passed == (2 * result.labels.get("aligned", 0) > 4)
     label = play.diagnosis.label
     stars = play.stars.names()
+    from game.results import results_dir            # the attempt became a class result
+    import json
+    (result,) = [json.loads(p.read_text()) for p in results_dir().glob("*.json")]
+    assert (result["label"], result["prediction"], result["stars"]) == (label, play.prediction,
+                                                                         sorted(stars))
 
     app.click_button("editor")                     # back to the editor with the evidence
     assert scene_name(app) == "EditorScene"

@@ -89,7 +89,7 @@ def test_design_autosaves_and_reloads(app, tmp_path):
     path = ed.play.design_path()
     assert path.exists()
     text = path.read_text()
-    from levels.format import loads
+    from levels.load import loads
     assert loads(text, str(path)).train                               # a valid design file
     cid = ed.play.chapter_id
     app.quit()

@@ -15,7 +15,7 @@ def test_cancel_training(app, tmp_path):
     assert app.top.problems == []
     app.click_button("train")
     assert scene_name(app) == "TrainingScene"
-    work = app.top.work
+    work = app.top.job
     frames = len(app.frame_ms)
     app.run_frames(5)
     assert len(app.frame_ms) == frames + 5             # the window does not wait for training
@@ -25,4 +25,24 @@ def test_cancel_training(app, tmp_path):
     assert work.error is None, work.trace
     assert work.result is None or work.result.cancelled
     assert any("cancelled" in t for t, _, _ in app.toasts)
+    assert app.errors == []
+
+
+def test_choosing_the_number_of_agents_restarts_training(app):
+    app.key(pygame.K_RETURN)
+    app.click_button("design")
+    app.run_frames(15)
+    app.click_button("train")
+    tr = app.top
+    first = tr.job
+    assert tr.play.agents == 4 and tr.view.agents == 4   # the window's default
+    app.click_button("agents:8")
+    assert first.cancelled and tr.job is not first
+    assert tr.play.agents == 8 and tr.view.agents == 8 and len(tr.pipeline.seeds) == 8
+    assert tr.buttons["agents:8"].selected and not tr.buttons["agents:4"].selected
+    app.key(pygame.K_1)
+    assert tr.play.agents == 1 and not tr.buttons["switch"].enabled
+    app.key(pygame.K_ESCAPE)
+    assert first.join(timeout=120) and tr.job.join(timeout=120)
+    assert first.error is None and tr.job.error is None, tr.job.trace
     assert app.errors == []

@@ -20,6 +20,11 @@ def add_parser(p: argparse.ArgumentParser) -> None:
                    help="calibrate the chapter's reference solution (tests/solutions/N.toml)")
     p.add_argument("--episodes", type=int, default=100, help="deployment episodes per level")
     p.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
+    p.add_argument("--cluster", metavar="ADDRESS",
+                   help="run every seed as a task on a Dask cluster, e.g. tcp://host:8786 "
+                        "(needs the 'cluster' extra)")
+    p.add_argument("--report", metavar="DIR",
+                   help="write DIR/index.md with PNG plots (needs the 'report' extra)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--markdown", metavar="FILE",
                    help="also write the results as Markdown (e.g. levels/CALIBRATION.md)")
@@ -62,7 +67,8 @@ def _print(cal) -> None:
 def run(args) -> int:
     from game.calibrate import calibrate, markdown, solution_path
     from game.chapters import ChapterNotFound, campaign, find_chapter
-    from levels.format import load
+    from game.cluster import ClusterError
+    from levels.load import load
     if args.seeds < 1:
         raise CommandError("--seeds must be at least 1")
     jobs: list[tuple[str, str | None]] = []
@@ -94,7 +100,10 @@ def run(args) -> int:
             bar.start()
         try:
             cal = calibrate(chapter_path, design, seeds=args.seeds, start=args.start,
-                            episodes=args.episodes, jobs=args.jobs, progress=progress)
+                            episodes=args.episodes, jobs=args.jobs, progress=progress,
+                            cluster=args.cluster)
+        except ClusterError as exc:
+            raise CommandError(str(exc)) from None
         finally:
             if bar:
                 bar.stop()
@@ -106,6 +115,14 @@ def run(args) -> int:
 
         from levels.atomic import atomic_write_text
         atomic_write_text(Path(args.markdown), markdown(cals))
+    if args.report:
+        from game.reports import ReportError, write_calibration_report
+        try:
+            index = write_calibration_report(cals, args.report)
+        except ReportError as exc:
+            raise CommandError(str(exc)) from None
+        if not args.json:
+            print(f"report written to {index}")
     if args.json:
         emit_json(cals[0].to_json() if len(cals) == 1 else {"chapters": [c.to_json() for c in cals]})
     return 0

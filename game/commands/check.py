@@ -2,7 +2,9 @@
 
 Prints one `FILE:LINE:COL: message` line per problem, then a one-line summary.
 Exit status 0 when every file is valid, 1 otherwise. A broken file never
-produces a traceback."""
+produces a traceback. Valid files also get the teaching warnings of
+`game.chapter_checks` (where a chapter cannot teach what it says); they fail the
+check only with `--strict`."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import argparse
 from pathlib import Path
 
 from levels.errors import LevelFormatError, Problem
-from levels.format import find_level_files, load
+from levels.load import find_level_files, load
 
 
 def add_parser(p: argparse.ArgumentParser) -> None:
@@ -18,10 +20,15 @@ def add_parser(p: argparse.ArgumentParser) -> None:
                    help="level files, or folders to search for *.toml files")
     p.add_argument("-q", "--quiet", action="store_true",
                    help="print only the problems, not the summary")
+    p.add_argument("--strict", action="store_true",
+                   help="fail (exit 1) on teaching warnings too")
+    p.add_argument("--no-warnings", action="store_true",
+                   help="only check the format, skip the teaching warnings")
 
 
-def check_paths(paths) -> tuple[int, list[tuple[Path, list[Problem]]]]:
-    """(number of files checked, [(file, problems)] for the files with problems)."""
+def check_paths(paths, warnings: list | None = None) -> tuple[int, list[tuple[Path, list[Problem]]]]:
+    """(number of files checked, [(file, problems)] for the files with problems).
+    Given a list, `warnings` receives the teaching warnings of the valid files."""
     bad: list[tuple[Path, list[Problem]]] = []
     n = 0
     for given in paths:
@@ -33,20 +40,29 @@ def check_paths(paths) -> tuple[int, list[tuple[Path, list[Problem]]]]:
         for f in files:
             n += 1
             try:
-                load(f)
+                lf = load(f)
             except LevelFormatError as exc:
                 bad.append((f, exc.problems))
+                continue
+            if warnings is not None:
+                from game.chapter_checks import teaching_warnings
+                warnings += teaching_warnings(lf)
     return n, bad
 
 
 def run(args) -> int:
-    n, bad = check_paths(args.paths)
+    warnings: list | None = None if getattr(args, "no_warnings", False) else []
+    n, bad = check_paths(args.paths, warnings)
     for _, problems in bad:
         for problem in problems:
             print(problem)
+    for w in warnings or []:
+        print(w)
     if not args.quiet:
         n_bad = sum(1 for f, _ in bad if not f.is_dir())
         print(f"{n} file{'' if n == 1 else 's'} checked, {n_bad} with problems"
               + (f"; {len(bad) - n_bad} empty folder{'' if len(bad) - n_bad == 1 else 's'}"
-                 if len(bad) > n_bad else ""))
-    return 1 if bad else 0
+                 if len(bad) > n_bad else "")
+              + (f"; {len(warnings)} teaching warning{'' if len(warnings) == 1 else 's'}"
+                 + (" (--strict: failing)" if args.strict else "") if warnings else ""))
+    return 1 if bad or (warnings and getattr(args, "strict", False)) else 0

@@ -22,7 +22,7 @@ def emit_json(obj) -> None:
 
 def load_level_file(path):
     from levels.errors import LevelFormatError
-    from levels.format import load
+    from levels.load import load
     try:
         return load(path)
     except LevelFormatError as exc:

@@ -7,6 +7,7 @@ exactly what this command produces)."""
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from game.commands.common import CommandError, guarded, load_chapter_ref
 
@@ -18,12 +19,18 @@ def add_parser(p: argparse.ArgumentParser) -> None:
 @guarded
 def run(args) -> int:
     from agents.files import save_agent
-    from game.session import SHIPPED_DIR, shipped_pretrained_path, train_pretrained
+    from game.pretrained import SHIPPED_DIR, shipped_pretrained_path, train_pretrained
     lf = load_chapter_ref(args.chapter)
     if not lf.pretrain:
         raise CommandError(f"{args.chapter} has no [[pretrain]] levels")
     path = shipped_pretrained_path(lf)
     result = train_pretrained(lf)
+    # the shipped file names its chapter relative to the project, not the folder it was made in
+    root = SHIPPED_DIR.parent.parent.parent
+    try:
+        result.agent.meta["level_file"] = str(Path(lf.path).resolve().relative_to(root))
+    except ValueError:
+        pass
     for old in SHIPPED_DIR.glob(f"{lf.chapter.id}-pretrained-*.npz"):
         if old != path:
             old.unlink()  # a stale version: the game would never load it again

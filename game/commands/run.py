@@ -1,5 +1,8 @@
-"""`python main.py run CHAPTER`: play a chapter headless. Train on a design (the
-chapter's starter design when none is given), deploy, diagnose and score."""
+"""`python main.py run CHAPTER`: play a chapter headless through the chapter
+pipeline (game.pipeline). Train on a design (the chapter's starter design when none
+is given), one agent or `--agents K` at once, deploy, diagnose and score. With
+several agents the JSON adds `agents` (seed, label, intended, probes, train) and
+`labels` (label -> count); with one agent it is what it always was."""
 
 from __future__ import annotations
 
@@ -17,6 +20,8 @@ def add_parser(p: argparse.ArgumentParser) -> None:
     p.add_argument("--episodes", type=int, default=100, help="deployment episodes per level")
     p.add_argument("--steps", type=int, help="training steps (default: the design's or chapter's)")
     p.add_argument("--predict", metavar="ID", help="your prediction's id, for the prediction star")
+    p.add_argument("--agents", type=int, default=1, metavar="K",
+                   help="train K agents (seeds SEED..SEED+K-1) at once and report the group (default 1)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -29,11 +34,16 @@ def _progress_bar(enabled: bool):
                    TimeElapsedColumn(), transient=True)
     tasks: dict[str, int] = {}
 
-    def report(phase: str, p) -> None:
+    def report(sp) -> None:
+        p = sp.training
+        if p is None:
+            return
+        phase = sp.stage if sp.agent is None else f"{sp.stage} {sp.agent + 1}"
         if phase not in tasks:
             tasks[phase] = bar.add_task(phase, total=p.total_steps, info="")
+        success = sp.goal if sp.goal is not None else p.success
         bar.update(tasks[phase], completed=p.steps,
-                   info=f"success {100 * p.success:3.0f}%  {p.samples_per_second / 1000:5.0f}k samples/s")
+                   info=f"success {100 * success:3.0f}%  {p.samples_per_second / 1000:5.0f}k samples/s")
     return bar, report
 
 
@@ -41,14 +51,16 @@ def _progress_bar(enabled: bool):
 def run(args) -> int:
     from game.deploy import policy_map
     from game.designs import load_design
-    from game.report import deploy_lines, diagnosis_lines, policy_lines
-    from game.session import run_chapter
+    from game.report import deploy_lines, diagnosis_lines, group_lines, policy_lines
+    from game.pipeline import ChapterPipeline
     from levels.errors import LevelFormatError
     chapter = load_chapter_ref(args.chapter)
     if chapter.chapter is None:
         raise CommandError(f"{args.chapter} has no [chapter] table: it is not a chapter")
     if not chapter.deploy:
         raise CommandError(f"{args.chapter} has no [[deploy]] levels")
+    if args.agents < 1:
+        raise CommandError("--agents must be at least 1")
     design = None
     if args.design:
         try:
@@ -63,8 +75,9 @@ def run(args) -> int:
     if bar is not None:
         bar.start()
     try:
-        result = run_chapter(chapter, design, seed=args.seed, episodes=args.episodes,
-                             progress=progress, prediction=args.predict, steps=args.steps)
+        pipeline = ChapterPipeline(chapter, design, seed=args.seed, agents=args.agents,
+                                   episodes=args.episodes, steps=args.steps)
+        result = pipeline.run(progress, prediction=args.predict)
     finally:
         if bar is not None:
             bar.stop()
@@ -75,14 +88,27 @@ def run(args) -> int:
     t = result.train
     print(f"{ch.title}" + (f" (chapter {ch.number})" if ch.number is not None else ""))
     print(f"design: {args.design or 'the starter design'}; seed {args.seed}")
-    print(f"trained {t.steps:,} steps in {t.seconds:.1f} s; training success {100 * t.success:.0f}%"
-          + ("; started from the chapter's pre-trained agent" if result.pretrained else ""))
+    n = len(result.agents)
+    what = (f"trained {t.steps:,} steps in {t.seconds:.1f} s; training success {100 * t.success:.0f}%"
+            if n == 1 else f"trained {n} agents, {t.steps:,} steps each, in "
+            f"{result.seconds.get('train', 0.0):.1f} s")
+    print(what + ("; started from the chapter's pre-trained agent" if result.pretrained else ""))
     if result.control is not None:
         print(f"control agent trained too (success {100 * result.control.success:.0f}%)")
     print()
+    if len(result.agents) > 1:
+        print("\n".join(group_lines(result)))
+        print()
+        print(f"agent 1 (seed {args.seed}) on the deployment levels:")
     print("\n".join(deploy_lines(result.report)))
     print()
     print("\n".join(diagnosis_lines(result.diagnosis)))
+    for run in result.agents:
+        if run.why:
+            print()
+            print(f"why agent {run.index + 1} (seed {run.seed}) failed at the skill:"
+                  if len(result.agents) > 1 else "why it failed at the skill:")
+            print("\n".join("  " + line for line in run.why))
     stars = result.stars
     print()
     print("stars: " + ", ".join(f"{'*' if getattr(stars, n) else '-'} {n}"

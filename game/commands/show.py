@@ -12,7 +12,9 @@ from rich.text import Text
 
 from levels import world
 from levels.errors import LevelFormatError
-from levels.format import AGENT_SYMBOL, BUILTIN, SET_TITLES, SETS, describe_entry, load
+from levels.load import load
+from levels.schema import SET_TITLES, SETS
+from levels.symbols import AGENT_SYMBOL, BUILTIN, describe_entry
 from levels.model import Condition, Level, LevelFile
 
 COLOR_STYLE = {

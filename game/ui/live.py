@@ -2,19 +2,21 @@
 policy the learner has, one step every few frames. Stepping goes through the
 rules kernels (levels.kernels); nothing here decides what happens in the world.
 
-Also `TrainingWork`: the chapter's training phases (pre-trained agent, the
-player's training run, the control agent) in one background thread, through
-game.session and agents.train, with progress and cancel for the window.
+Also `TrainingView`: what the training screen shows of the chapter pipeline's
+training stages (game.pipeline), per agent: the latest progress, the learning
+curve and a copy of the policy so far. The pipeline runs in a game.jobs.Job and
+feeds it StageProgress reports from its worker threads.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass
 
 import numpy as np
 
+from agents.train import file_pad
+from game.pipeline import StageProgress, counts_events
 from levels import kernels
 from levels.compiled import compile_set, new_state
 from levels.model import LevelFile
@@ -26,90 +28,74 @@ class Phase:
     label: str      # what the window says
 
 
-class TrainingWork:
-    """Train the way `game.session.run_chapter` does (pre-trained start, training,
-    control agent), in a daemon thread, keeping the latest Progress of each phase,
-    the learning curve and, for the live view, a copy of the policy so far."""
+class TrainingView:
+    """Per agent: the latest Progress, the learning curve [(steps, success)], and
+    for the live view a copy of the policy so far. Success is the intended goal's
+    whole condition: the learner's own figure, or the pipeline's check on the
+    training levels when the goal counts events (at_least/at_most)."""
 
-    PEEK_EVERY = 0.25  # seconds between copies of the policy for the live view
+    PEEK_EVERY = 0.25  # seconds between copies of one agent's policy for the live view
 
-    def __init__(self, lf: LevelFile, seed: int = 0, steps: int | None = None):
-        self.lf = lf
-        self.seed = seed
-        self.steps = steps
+    def __init__(self, lf: LevelFile, agents: int):
         self.phases = []
         if lf.pretrain:
             self.phases.append(Phase("pretrain", "Pre-training (cached after the first time)"))
         self.phases.append(Phase("train", "Training on your levels"))
         if lf.control_reward is not None:
-            self.phases.append(Phase("control", "Training the control agent"))
+            self.phases.append(Phase("control", "Training the control agents"))
         self.phase = self.phases[0].name
-        self.progress = None          # agents.train.Progress of the current phase
-        self.curve: list[tuple[int, float, float]] = []  # (steps, success, mean_return), train phase
-        self.live_agent = None        # the policy so far (a PPOAgent copy), or None
-        self.result = None            # TrainResult of the player's run
-        self.control = None           # TrainResult of the control agent
-        self.error: BaseException | None = None
-        self.trace = ""
-        self.cancelled = False
-        self._cancel = threading.Event()
-        self._done = threading.Event()
-        self._last_peek = 0.0
-        self.warm_hook = None         # called in the worker with the first live agent
-        self._thread = threading.Thread(target=self._run, name="mesa-training", daemon=True)
+        self.counted = counts_events(lf)
+        self.agents = agents
+        self.pretrain = None                        # Progress of pre-training
+        self.progress = [None] * agents             # Progress of each agent's current phase
+        self._steps = [{} for _ in range(agents)]   # per agent: phase -> steps done
+        self._budget = 0                            # steps per agent and phase
+        self.success = [None] * agents              # latest success figure (whole condition)
+        self.curves: list[list[tuple[int, float]]] = [[] for _ in range(agents)]
+        self.live_agents = [None] * agents          # each agent's policy so far (a copy)
+        self.warm_hook = None                       # called in a worker with the first live agent
+        self._last_peek = [0.0] * agents
+        self._warmed = False
 
-    def start(self) -> "TrainingWork":
-        self._thread.start()
-        return self
+    def report(self, sp: StageProgress) -> None:
+        """Called by the pipeline (in a worker thread) with every report."""
+        p = sp.training
+        if p is None:
+            return
+        self.phase = sp.stage
+        if sp.agent is None:
+            self.pretrain = p
+            return
+        k = sp.agent
+        self.progress[k] = p
+        self._steps[k][sp.stage] = p.steps
+        self._budget = max(self._budget, p.total_steps)
+        if sp.stage != "train":
+            return
+        success = sp.goal if self.counted else p.success
+        self.success[k] = success
+        if success is not None and (not self.curves[k] or self.curves[k][-1] != (p.steps, success)):
+            self.curves[k].append((int(p.steps), float(success)))
+        now = time.perf_counter()
+        if p.current_agent is not None and (now - self._last_peek[k] >= self.PEEK_EVERY
+                                            or self.live_agents[k] is None):
+            self._last_peek[k] = now
+            agent = p.current_agent()
+            self.live_agents[k] = agent
+            if not self._warmed and self.warm_hook is not None:
+                self._warmed = True
+                self.warm_hook(agent)
 
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    @property
-    def done(self) -> bool:
-        return self._done.is_set()
-
-    def join(self, timeout=None) -> bool:
-        return self._done.wait(timeout)
-
-    def _report(self, phase: str):
-        def report(p):
-            self.phase = phase
-            self.progress = p
-            if phase == "train":
-                self.curve.append((int(p.steps), float(p.success), float(p.mean_return)))
-                now = time.perf_counter()
-                if now - self._last_peek >= self.PEEK_EVERY or self.live_agent is None:
-                    self._last_peek = now
-                    agent = p.current_agent() if p.current_agent is not None else None
-                    if agent is not None:
-                        first = self.live_agent is None
-                        self.live_agent = agent
-                        if first and self.warm_hook is not None:
-                            self.warm_hook(agent)
-        return report
-
-    def _run(self) -> None:
-        from agents.train import train_file
-        try:
-            init = None
-            if self.lf.pretrain:
-                from game.session import pretrained_agent
-                init = pretrained_agent(self.lf, self._report("pretrain"), self._cancel)
-            self.result = train_file(self.lf, "train", seed=self.seed, steps=self.steps, init=init,
-                                     progress=self._report("train"), cancel=self._cancel)
-            self.live_agent = self.result.agent
-            if self.lf.control_reward is not None and not self._cancel.is_set():
-                self.control = train_file(self.lf, "train", seed=self.seed, steps=self.steps, init=init,
-                                          reward_override=self.lf.control_reward,
-                                          progress=self._report("control"), cancel=self._cancel)
-            self.cancelled = self._cancel.is_set()
-        except BaseException as exc:  # noqa: BLE001 - shown in the window
-            import traceback
-            self.error = exc
-            self.trace = traceback.format_exc()
-        finally:
-            self._done.set()
+    def overall(self) -> tuple[int, int]:
+        """(steps done, steps in all): of pre-training while it runs, then of every
+        agent's training and control phases together (the same budget each)."""
+        if self.phase == "pretrain" and self.pretrain is not None:
+            return self.pretrain.steps, self.pretrain.total_steps
+        if not self._budget:
+            return 0, 0
+        phases = sum(1 for p in self.phases if p.name != "pretrain")
+        done = sum(sum(d.values()) for d in self._steps)
+        return done, self._budget * self.agents * phases
 
 
 class LiveEnv:
@@ -118,7 +104,6 @@ class LiveEnv:
     HOLD_STEPS = 4  # ticks to keep a finished episode on screen before restarting
 
     def __init__(self, lf: LevelFile, max_levels: int = 4, seed: int = 1):
-        from agents.train import file_pad
         self.levels = lf.train[:max_levels]
         self.ls = compile_set(lf, "train", pad_to=file_pad(lf))
         n = len(self.levels)

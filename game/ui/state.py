@@ -1,18 +1,23 @@
 """What the window carries from scene to scene while a chapter is played: the
-chapter file, the player's design (maps being edited), the trained agent, the
-prediction and the deployment results. Plain data; the rules live in game/."""
+chapter file, the player's design (maps being edited), how many agents to train,
+the chapter pipeline's typed results (game.pipeline: Training, then
+ChapterResult), the prediction and which agent the player is looking at. Plain
+data; the rules live in game/."""
 
 from __future__ import annotations
 
 import copy
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from game.chapters import CHAPTER_DIR, ChapterEntry, campaign
+from game.diagnosis import Diagnosis
+from game.pipeline import AgentRun, ChapterPipeline, ChapterResult, Training
+from game.scoring import Stars
 from game.progress import designs_dir
 from levels.errors import LevelFormatError
-from levels.format import load, loads
+from levels.load import load, loads
 from levels.model import LevelFile
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,14 +134,29 @@ class PlayState:
     steps: int | None = None
     design: LevelFile | None = None        # the last valid design
     merged: LevelFile | None = None        # the chapter with the design's training levels
-    agent: Any = None
-    control: Any = None
-    train_result: Any = None
+    agents: int = 4                        # agents (seeds) trained at once: 1, 4 or 8
+    pipeline: ChapterPipeline | None = None  # the run being played (set by the training scene)
+    training: Training | None = None       # the pipeline's training stages, once finished
     prediction: str | None = None
-    report: Any = None
-    diagnosis: Any = None
-    stars: Any = None
+    result: ChapterResult | None = None    # deployment, diagnoses and stars
+    shown: int = 0                         # the agent whose replays and curve are shown
     source_path: Path | None = None        # the sandbox file opened from disk
+    started: float = field(default_factory=time.monotonic)  # this attempt's clock (results)
+
+    @property
+    def diagnosis(self) -> Diagnosis | None:
+        """The group's diagnosis (the one agent's when there is one)."""
+        return self.result.diagnosis if self.result is not None else None
+
+    @property
+    def stars(self) -> Stars | None:
+        return self.result.stars if self.result is not None else None
+
+    @property
+    def shown_run(self) -> AgentRun | None:
+        runs = self.result.agents if self.result is not None else (
+            self.training.agents if self.training is not None else [])
+        return runs[min(self.shown, len(runs) - 1)] if runs else None
 
     @property
     def chapter_id(self) -> str:

@@ -17,7 +17,7 @@ import pygame.gfxdraw
 
 from game.ui import theme as T
 from levels import world
-from levels.format import AGENT_SYMBOL, BUILTIN
+from levels.symbols import AGENT_SYMBOL, BUILTIN
 from levels.model import LegendEntry, Obj
 
 FACING_ANGLE = {0: -90, 1: 90, 2: 180, 3: 0}  # world.ACTIONS order: up, down, left, right

@@ -1,6 +1,8 @@
-"""Debrief: what the agent learned in plain words with the taxonomy term, the
-stars, the prediction against what happened, the reading, and what to try next;
-then back to the editor, or on to the next chapter."""
+"""Debrief: what the agent (or the group of agents) learned in plain words with
+the taxonomy term, why a capability failure happened (game.capability's evidence),
+the stars, the prediction against what happened, the reading, and what to try
+next; then back to the editor, or on to the next chapter. Everything shown comes
+from the pipeline's ChapterResult in PlayState."""
 
 from __future__ import annotations
 
@@ -99,7 +101,9 @@ class DebriefScene(Scene):
         pad = th.px(22)
         inner = r.inflate(-2 * pad, -2 * pad)
         y = inner.y
-        draw_text(surf, "What the agent learned", th.font(18, "bold"), T.ACCENT, (inner.x, y))
+        several = self.play.result is not None and len(self.play.result.agents) > 1
+        draw_text(surf, "What the agents learned" if several else "What the agent learned",
+                  th.font(18, "bold"), T.ACCENT, (inner.x, y))
         y += th.px(32)
         color = LABEL_COLOR.get(d.label, T.TEXT)
         term = d.term[:1].upper() + d.term[1:]
@@ -112,6 +116,11 @@ class DebriefScene(Scene):
         ev_top = inner.bottom - th.px(30) - len(ev_lines) * font.get_linesize()
         y = draw_wrapped(surf, d.explanation, th.font(19), T.TEXT,
                          pygame.Rect(inner.x, y, inner.width, ev_top - y - th.px(10)))
+        why = self.why()
+        if why:
+            y += th.px(8)
+            y = draw_wrapped(surf, why, th.font(17), T.WARN,
+                             pygame.Rect(inner.x, y, inner.width, ev_top - y - th.px(10)))
         text = ch.debrief.get(d.label, "") if ch else ""
         if text:
             y += th.px(8)
@@ -124,6 +133,20 @@ class DebriefScene(Scene):
             draw_text(surf, line, font, T.TEXT, (inner.x, y))
             y += font.get_linesize()
         self._side(surf)
+
+    def why(self) -> str:
+        """Why the agents that failed at the skill failed: the first such agent's
+        evidence (the one shown, if it is one of them)."""
+        result = self.play.result
+        if result is None:
+            return ""
+        runs = [r for r in result.agents if r.why]
+        shown = self.play.shown_run
+        run = shown if shown in runs else (runs[0] if runs else None)
+        if run is None:
+            return ""
+        who = "Why it failed" if len(result.agents) == 1 else f"Why agent {run.index + 1} failed"
+        return f"{who}: " + " ".join(run.why)
 
     def _side(self, surf):
         th = self.theme

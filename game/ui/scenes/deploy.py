@@ -2,8 +2,10 @@
 step, speed), trajectory heat maps, policy arrows on every cell, the probe
 read-outs and gaps as numbers and bars, and the counterfactual variants.
 
-Deployment, diagnosis and scoring come from game.deploy / game.diagnosis /
-game.scoring and run in a worker thread behind a spinner."""
+Deployment, diagnosis and scoring are the chapter pipeline's last stages
+(game.pipeline), run in a background job behind a spinner. With several agents the
+player switches whose replays are shown, and the side panel gives the group's
+distribution of outcomes."""
 
 from __future__ import annotations
 
@@ -12,11 +14,12 @@ import math
 import numpy as np
 import pygame
 
+from game.jobs import Job
 from game.ui import theme as T
 from game.ui import tiles
+from game.ui.classroom import record_attempt
 from game.ui.scene import Scene
 from game.ui.state import PlayState
-from game.ui.tasks import Task
 from game.ui.widgets import Button, draw_text, fit_font, panel, value_bar, wrap
 from levels import world
 
@@ -24,31 +27,14 @@ SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0)
 BASE_STEP = 0.22  # seconds per replay step at speed 1
 
 
-def run_deployment(play: PlayState, episodes: int = 100, seed: int = 0):
-    """The worker: deploy, policy maps, diagnosis, stars (all from game/)."""
-    from game.deploy import deploy, policy_map
-    from game.diagnosis import diagnose
-    from game.scoring import score
-    lf = play.merged
-    report = deploy(play.agent, lf, episodes=episodes, seed=seed, control=play.control)
-    maps = {}
-    for lv in lf.deploy:
-        try:
-            maps[lv.name] = policy_map(play.agent, lf, lv.name, seed)
-        except Exception:  # noqa: BLE001 - arrows are optional
-            pass
-    diagnosis = diagnose(lf, report)
-    stars = score(play.chapter, diagnosis, play.design, play.prediction)
-    return report, maps, diagnosis, stars
-
-
 class DeployScene(Scene):
     title = "Deployment"
 
-    def __init__(self, app, play: PlayState, task: Task | None = None):
+    def __init__(self, app, play: PlayState):
         super().__init__(app)
         self.play = play
-        self.task = task or Task(lambda: run_deployment(play), "deploy").start()
+        self.task = Job(lambda report, cancel: play.pipeline.finish(play.training, play.prediction, report,
+                                                                     cancel), "deploy").start()
         self.report = None
         self.maps = {}
         self.playing = True
@@ -98,8 +84,13 @@ class DeployScene(Scene):
                         "What the agent would do from every cell", selected=self.show_arrows, size=17,
                         enabled=ready), pygame.K_a)
         y += bh + g
-        self.add(Button("replay", "Next replay", pygame.Rect(s.x, y, s.width, bh), self.next_replay, "R",
+        several = len(self.play.training.agents) > 1 if self.play.training else False
+        rw = w2 if several else s.width
+        self.add(Button("replay", "Next replay", pygame.Rect(s.x, y, rw, bh), self.next_replay, "R",
                         "Show another recorded episode", size=17, enabled=ready), pygame.K_r)
+        if several:
+            self.add(Button("switch", "Next agent", pygame.Rect(s.x + w2 + g, y, w2, bh), self.switch_agent,
+                            "Tab", "Show another agent's replays", size=17, enabled=ready), pygame.K_TAB)
         self.controls_bottom = y + bh
         go = pygame.Rect(s.x, s.bottom - th.px(56), s.width, th.px(56))
         self.add(Button("debrief", "Debrief: what did it learn?", go, self.debrief, "Enter",
@@ -154,6 +145,16 @@ class DeployScene(Scene):
         self.replay_i += 1
         self.frame = 0
 
+    def switch_agent(self):
+        result = self.play.result
+        if result is None:
+            return
+        self.play.shown = (self.play.shown + 1) % len(result.agents)
+        run = self.play.shown_run
+        self.report, self.maps = run.report, run.maps
+        self.replay_i = 0
+        self.frame = 0
+
     def debrief(self):
         if self.report is None:
             return
@@ -184,12 +185,14 @@ class DeployScene(Scene):
                 self.app.show_error("Deployment failed", f"{type(self.task.error).__name__}: {self.task.error}\n\n"
                                     + self.task.trace[-1500:])
                 return
-            report, maps, diagnosis, stars = self.task.result
-            self.report, self.maps = report, maps
-            self.play.report, self.play.diagnosis, self.play.stars = report, diagnosis, stars
+            result = self.task.result
+            self.play.result = result
+            run = self.play.shown_run
+            self.report, self.maps = run.report, run.maps
             if not self.play.sandbox and self.play.chapter.chapter is not None:
-                self.app.progress.record(self.play.chapter_id, stars.names(), diagnosis.label)
+                self.app.progress.record(self.play.chapter_id, result.stars.names(), result.diagnosis.label)
                 self.app.save_progress()
+                record_attempt(self.app, self.play)
             self.app.sound("reveal")
             self.rebuild()
             return
@@ -270,7 +273,7 @@ class DeployScene(Scene):
         y = area.bottom + th.px(10)
         bw = rect.width - 2 * pad
         value_bar(surf, pygame.Rect(rect.x + pad, y, bw, bar_h), lr.intended, th,
-                  T.GOOD if lr.intended >= (self.play.chapter.chapter.bar if self.play.chapter.chapter else 0.8)
+                  T.GOOD if lr.intended >= self.play.chapter.pass_bar()
                   else T.BAD, text=f"intended goal: {lr.intended * 100:.0f}%")
         y += bar_h + th.px(6)
         for name, v in probes:
@@ -333,6 +336,18 @@ class DeployScene(Scene):
         pad = th.px(12)
         y = r.y + th.px(10)
         font = th.font(15)
+        result = self.play.result
+        if result is not None and len(result.agents) > 1:
+            n = len(result.agents)
+            run = self.play.shown_run
+            draw_text(surf, f"{n} agents", th.font(17, "bold"), T.ACCENT, (r.x + pad, y))
+            y += th.px(26)
+            lines = [f"{count} of {n}: {label}" for label, count in result.labels.items()]
+            lines.append(f"shown: agent {run.index + 1} (seed {run.seed}), {run.diagnosis.label}")
+            for line in lines:
+                draw_text(surf, line, fit_font(th, line, r.width - 2 * pad, 15), T.TEXT, (r.x + pad, y))
+                y += font.get_linesize()
+            y += th.px(8)
         if self.report.gaps:
             draw_text(surf, "Gaps", th.font(17, "bold"), T.ACCENT, (r.x + pad, y))
             y += th.px(26)

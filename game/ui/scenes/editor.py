@@ -4,7 +4,9 @@ and redo, a budget meter, the validation messages of `check` in place, and the
 reward table where the chapter allows it. Every change autosaves atomically.
 
 In the sandbox the palette has every tile, there is no budget, and any level file
-can be opened (File > Open, Ctrl+O)."""
+can be opened (File > Open, Ctrl+O). A file opened there reloads when it is saved
+on disk (live reload); while its new version does not load, its problems show over
+the canvas and the last good version stays open and trainable."""
 
 from __future__ import annotations
 
@@ -14,11 +16,12 @@ from pathlib import Path
 import pygame
 
 from game import designs
+from game.filewatch import FileWatch
 from game.ui import theme as T
 from game.ui import tiles
 from game.ui.editmodel import EditDoc, read_saved_design
 from game.ui.scene import Scene
-from game.ui.state import PlayState, for_sandbox
+from game.ui.state import PlayState, for_sandbox, open_level_file
 from game.ui.widgets import Button, draw_text, panel, value_bar, wrap
 
 AUTOSAVE_DELAY = 0.8
@@ -49,6 +52,9 @@ class EditorScene(Scene):
         self.grid: tiles.Grid | None = None
         self.hover_cell: tuple[int, int] | None = None
         self.saved_note = ""
+        # live reload: the sandbox's file, re-read when saved in a text editor
+        self.watch = FileWatch(play.source_path) if play.sandbox and play.source_path else None
+        self.reload_error = ""  # the file's problems while its last save does not load
         self.validate()
 
     # --- the document -----------------------------------------------------------------
@@ -98,21 +104,18 @@ class EditorScene(Scene):
         return designs.design_toml(self.chapter, self.doc.maps, self.doc.reward, self.doc.steps)
 
     def validate(self) -> None:
-        """Check the design with game.designs (the same messages as `check`) and map
-        each problem to its level and cell."""
+        """Check the design with game.designs (the same messages as `check`); a problem
+        about a map cell names its level and cell (the design's [[train]] levels are
+        the editor's maps, in order)."""
         text = self.design_text()
         path = str(self.play.design_path())
         self.design, self.problems = designs.parse_design(text, self.chapter, path, self.play.sandbox)
         self.budget = designs.budget(self.chapter, self.doc.maps, self.steps())
-        starts = [i + 1 for i, line in enumerate(text.split("\n")) if line.startswith('map = """')]
         self.cell_problems = {}
         for p in self.problems:
-            for li, start in enumerate(starts):
-                h = len(self.doc.maps[li][1]) if li < len(self.doc.maps) else 0
-                if start < p.line <= start + h:
-                    key = (li, p.line - start - 1, max(0, p.col - 1))
-                    self.cell_problems.setdefault(key, []).append(p.message)
-                    break
+            if p.cell is not None and p.cell.set_name == "train":
+                key = (p.cell.index, p.cell.row, p.cell.col)
+                self.cell_problems.setdefault(key, []).append(p.message)
         self._validated = self.doc.version
 
     def save(self, note: bool = False) -> None:
@@ -345,6 +348,20 @@ class EditorScene(Scene):
         play = PlayState(lf, sandbox=True, source_path=Path(path))
         self.app.replace(EditorScene(self.app, play))
 
+    def reload_source(self) -> None:
+        """The sandbox's file changed on disk: open the new version in place of the
+        design, or keep the last good one playable and show the file's problems."""
+        path = self.play.source_path
+        lf, error = open_level_file(path)
+        if lf is None:
+            self.reload_error = error
+            self.app.toast(f"{path.name} has problems; the last good version stays open.", "warn")
+            return
+        play = PlayState(lf, sandbox=True, source_path=Path(path))
+        play.maps = designs.starter_maps(for_sandbox(lf))  # the file's levels, not a saved design
+        self.app.replace(EditorScene(self.app, play))
+        self.app.toast(f"Reloaded {path.name}", "good", 2)
+
     def train(self) -> None:
         if self._validated != self.doc.version:
             self.validate()
@@ -391,6 +408,9 @@ class EditorScene(Scene):
     # --- frame ---------------------------------------------------------------------------------
     def update(self, dt):
         super().update(dt)
+        if self.watch is not None and self.watch.poll(self.t):
+            self.reload_source()
+            return
         if self.stroke is None and self._validated != self.doc.version and self.t - self._changed_at >= VALIDATE_DELAY:
             self.validate()
             self.rebuild_enabled()
@@ -440,7 +460,7 @@ class EditorScene(Scene):
             r, c = self.hover_cell
             row = self.doc.rows[r]
             ch = row[c] if c < len(row) else " "
-            from levels.format import describe_entry
+            from levels.symbols import describe_entry
             info = f"row {r + 1}, column {c + 1}: " + describe_entry(tiles.entry_for(ch, self.chapter.legend), ch)
             msgs = self.cell_problems.get((self.doc.current, r, c))
             draw_text(surf, info, th.font(15), T.TEXT_DIM, (self.canvas.x + th.px(10), self.canvas.bottom - th.px(4)),
@@ -455,6 +475,32 @@ class EditorScene(Scene):
         if self.reward_rect is not None:
             self._draw_reward(surf)
         self._draw_problems(surf)
+        if self.reload_error:
+            self._draw_reload_error(surf)
+
+    def _draw_reload_error(self, surf):
+        """The file's problems over the canvas: the design below is the last good one."""
+        th = self.theme
+        font = th.font(15)
+        r = self.canvas.inflate(-th.px(16), -th.px(16))
+        lines = [f"{self.play.source_path.name} does not load; the last good version stays "
+                 "open. Save the file again to reload:"]
+        lines += self.reload_error.splitlines()[:6]
+        out = []
+        for text in lines:
+            out += wrap(text, font, r.width - th.px(24))
+        # at the canvas's foot, at most 40% of it: the last good map stays in view
+        h = min(r.height * 2 // 5, font.get_linesize() * len(out) + th.px(20))
+        box = pygame.Rect(r.x, r.bottom - h, r.width, h)
+        panel(surf, box, th, (60, 24, 28))
+        y = box.y + th.px(10)
+        for i, text in enumerate(out):
+            if y + 2 * font.get_linesize() > box.bottom and i < len(out) - 1:
+                draw_text(surf, "... (more: python main.py check FILE)", font,
+                          T.TEXT_DIM, (box.x + th.px(12), y))
+                break
+            draw_text(surf, text, font, T.TEXT if i else T.WARN, (box.x + th.px(12), y))
+            y += font.get_linesize()
 
     def _draw_budget(self, surf):
         th = self.theme

@@ -1,5 +1,6 @@
-"""Settings: presenter mode, colour-blind-safe palette, animation speed, sound.
-Saved with the player's progress."""
+"""Settings: presenter mode, colour-blind-safe palette, animation speed, sound,
+workshop mode; for class results a nickname, "Export my results" and the class
+view. Saved with the player's progress."""
 
 from __future__ import annotations
 
@@ -20,10 +21,8 @@ class SettingsScene(Scene):
         th = self.theme
         s = self.app.progress.settings
         x = th.px(60)
-        y = th.px(110)
+        y = th.px(90)
         w = min(rect.width - 2 * x, th.px(760))
-        h = th.px(64)
-        gap = th.px(18)
         rows = [
             ("presenter", f"Presenter mode: {'on' if s.presenter else 'off'}", self.toggle_presenter, "P",
              "Everything larger, for a projector", pygame.K_p, s.presenter),
@@ -36,11 +35,23 @@ class SettingsScene(Scene):
             ("unlock", f"Workshop mode (all chapters open): {'on' if s.unlock_all else 'off'}",
              self.toggle_unlock, "W", "Open every chapter without playing the ones before it",
              pygame.K_w, s.unlock_all),
+            ("nickname", f"Nickname for class results: {s.nickname or '(none)'}", self.ask_nickname,
+             "N", "Optional: the only personal detail your results carry", pygame.K_n, False),
+            ("export", "Export my results", self.export, "E",
+             "Zip your results into your documents folder for the instructor", pygame.K_e, False),
+            ("classview", "Class view (workshop): a results folder's summary", self.class_view,
+             "V", "Open a folder of a class's results and show its summary", pygame.K_v, False),
         ]
+        # rows share the height left above the Back button, so they fit at 1024x768
+        back_h = th.px(54)
+        room = rect.height - y - back_h - th.px(40)
+        gap = th.px(12)
+        h = max(th.px(34), min(th.px(64), room // len(rows) - gap))
+        size = 22 if h >= th.px(56) else 18
         for i, (bid, label, fn, sc, tip, key, sel) in enumerate(rows):
             r = pygame.Rect(x, y + i * (h + gap), w, h)
-            self.add(Button(bid, label, r, fn, sc, tip, selected=sel, size=22), key)
-        back = pygame.Rect(x, y + len(rows) * (h + gap) + th.px(20), th.px(200), th.px(54))
+            self.add(Button(bid, label, r, fn, sc, tip, selected=sel, size=size), key)
+        back = pygame.Rect(x, y + len(rows) * (h + gap) + th.px(12), th.px(200), back_h)
         self.add(Button("back", "Back", back, self.app.pop, "Esc", "Back to the previous screen"), pygame.K_ESCAPE)
         self.preview = pygame.Rect(x + w + th.px(40), y, rect.right - (x + w + th.px(40)) - th.px(40), th.px(300))
 
@@ -68,6 +79,25 @@ class SettingsScene(Scene):
         s = self.app.progress.settings
         s.unlock_all = not s.unlock_all
         self._save()
+
+    def ask_nickname(self):
+        from game.ui.scenes.prompt import PromptScene
+
+        def done(text: str) -> None:
+            self.app.progress.settings.nickname = text[:40]
+            self._save()
+        self.app.push(PromptScene(self.app, "Nickname", "Your nickname for class results "
+                                  "(leave empty for none):", self.app.progress.settings.nickname,
+                                  done, "Shown to your instructor in the class summary; "
+                                  "nothing else about you is recorded."))
+
+    def export(self):
+        from game.ui.classroom import export
+        export(self.app)
+
+    def class_view(self):
+        from game.ui.scenes.classview import ClassViewScene
+        self.app.push(ClassViewScene(self.app))
 
     def toggle_sound(self):
         s = self.app.progress.settings

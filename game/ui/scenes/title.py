@@ -97,7 +97,7 @@ class TitleScene(Scene):
         if not self.unlocked(i) and not (pygame.key.get_mods() & pygame.KMOD_SHIFT):
             self.app.toast("Locked: play the chapter before it first.", "warn")
             return
-        from levels.format import load
+        from levels.load import load
         from levels.errors import LevelFormatError
         try:
             lf = load(e.path)

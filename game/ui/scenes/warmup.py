@@ -1,6 +1,6 @@
 """First launch: the learner's numba kernels compile (about half a minute cold,
-a second or two when cached). This screen runs agents.warmup.warm_up in a thread
-and shows its progress, so the window never looks frozen."""
+a second or two when cached). This screen runs agents.warmup.warm_up in a
+background job (game.jobs) and shows its progress, so the window never looks frozen."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pygame
 
 from game.ui import theme as T
 from game.ui.scene import Scene
-from game.ui.tasks import Task
+from game.jobs import Job
 from game.ui.widgets import draw_text, progress_bar
 
 
@@ -25,7 +25,8 @@ class WarmupScene(Scene):
     def __init__(self, app, then, fn=_warm):
         super().__init__(app)
         self.then = then
-        self.task = Task(fn, "warmup", with_progress=True).start()
+        self.task = Job(lambda report, cancel: fn(lambda fraction, label="": report((fraction, label))),
+                        "warmup").start()
 
     def update(self, dt):
         super().update(dt)
@@ -43,6 +44,7 @@ class WarmupScene(Scene):
                   (w // 2, h // 2 - th.px(40)), "center")
         bar = pygame.Rect(0, 0, min(w - th.px(80), th.px(640)), th.px(30))
         bar.center = (w // 2, h // 2 + th.px(10))
-        progress_bar(surf, bar, self.task.progress, th, label=f"{self.task.progress * 100:.0f}%")
-        draw_text(surf, self.task.label or "starting...", th.font(18), T.TEXT_DIM,
+        fraction, label = self.task.snapshot() or (0.0, "")
+        progress_bar(surf, bar, fraction, th, label=f"{fraction * 100:.0f}%")
+        draw_text(surf, label or "starting...", th.font(18), T.TEXT_DIM,
                   (w // 2, bar.bottom + th.px(24)), "center")

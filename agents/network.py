@@ -1,0 +1,421 @@
+"""The policy network: a small MLP over the packed observation codes, as one flat
+float32 parameter vector, with its forward and backward passes in numba.
+
+observation codes -> hidden ReLU layers (default 64, 64) -> a shared trunk feeding two
+heads: 4 action logits and 1 value. A shared trunk halves the work per sample; on these
+small gridworlds it learns as fast as separate networks (agents.ppo scales the value
+loss by `value_coef` so it does not swamp the policy).
+
+The first layer reads the packed int32 observation codes (see `levels.compiled.ObsSpec`)
+directly: each cell switches on at most 3 inputs (4 in full view), so layer 1 is a sum
+of a few weight rows, and its gradient touches only those rows. This is exactly a dense
+one-hot input times W1 (tests/test_ppo.py checks it).
+
+Same bits on every processor (see agents/exact.py): no fastmath, and every inner loop
+is element-wise over a layer's outputs, which vectorizes without reordering any sum.
+The one product that is a sum over outputs, the backward pass's W d, reads a transposed
+copy of the weights (`transpose_hidden`) so that it too runs element-wise.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from agents import exact
+from agents.exact import fma
+from levels import jitcache, kernels, world
+from levels.kernels import rng_uniform
+
+_JIT = dict(cache=True, nogil=True, error_model="numpy")
+
+N_ACTIONS = world.N_ACTIONS
+_KIND0, _COLOR0, _AGENT_CH = world.CH_KIND0, world.CH_COLOR0, world.CH_AGENT
+_KIND_SHIFT, _COLOR_SHIFT, _AGENT_SHIFT = world.KIND_SHIFT, world.COLOR_SHIFT, world.AGENT_SHIFT
+_FIELD = world.FIELD_MASK  # a cell code's fields: world.py's packed layout
+
+
+# --- the layout ------------------------------------------------------------------
+
+def layout(input_dim: int, hidden) -> tuple[np.ndarray, np.ndarray, int]:
+    """(sizes, offsets, n_params) of the flat parameter vector.
+    sizes = [input_dim, h1, ..., hk]; for hidden layer l the weight W_l [sizes[l], sizes[l+1]]
+    (row-major: one row per input) starts at offsets[2l] and its bias at offsets[2l+1];
+    then the policy head W [hk, 4] and b [4], and the value head w [hk] and b [1]."""
+    sizes = np.array([input_dim, *hidden], np.int64)
+    offs = []
+    o = 0
+    for l in range(len(hidden)):
+        offs += [o, o + sizes[l] * sizes[l + 1]]
+        o += sizes[l] * sizes[l + 1] + sizes[l + 1]
+    hk = sizes[-1]
+    offs += [o, o + hk * N_ACTIONS, o + hk * N_ACTIONS + N_ACTIONS, o + hk * N_ACTIONS + N_ACTIONS + hk]
+    n = o + hk * N_ACTIONS + N_ACTIONS + hk + 1
+    return sizes, np.array(offs, np.int64), int(n)
+
+
+def param_names(hidden) -> list[str]:
+    """Names of the parameter arrays, in layout order (the agent file's keys)."""
+    names = []
+    for l in range(len(hidden)):
+        names += [f"layer{l}.weight", f"layer{l}.bias"]
+    return names + ["policy.weight", "policy.bias", "value.weight", "value.bias"]
+
+
+def param_shapes(input_dim: int, hidden) -> list[tuple[int, ...]]:
+    sizes = [input_dim, *hidden]
+    shapes = []
+    for l in range(len(hidden)):
+        shapes += [(sizes[l], sizes[l + 1]), (sizes[l + 1],)]
+    return shapes + [(sizes[-1], N_ACTIONS), (N_ACTIONS,), (sizes[-1],), (1,)]
+
+
+def init_params(input_dim: int, hidden, active_inputs: int, seed: int) -> np.ndarray:
+    """He-normal hidden layers (ReLU), a near-zero policy head (uniform start, as
+    CleanRL's 0.01 gain) and a small value head; zero biases. The first layer's
+    fan-in is the number of inputs typically on (about one per cell), not its
+    one-hot width, so pre-activations start at unit scale."""
+    rng = np.random.Generator(np.random.PCG64(seed))
+    parts = []
+    fan_in = [max(active_inputs, 1), *hidden]
+    for l, (shape) in enumerate(param_shapes(input_dim, hidden)):
+        if len(shape) == 2 and l < 2 * len(hidden):
+            std = math.sqrt(2.0 / fan_in[l // 2])
+            parts.append(rng.standard_normal(shape) * std)
+        elif l == 2 * len(hidden):      # policy head
+            parts.append(rng.standard_normal(shape) * (0.01 / math.sqrt(shape[0])))
+        elif l == 2 * len(hidden) + 2:  # value head
+            parts.append(rng.standard_normal(shape) * (1.0 / math.sqrt(shape[0])))
+        else:
+            parts.append(np.zeros(shape))
+    return np.concatenate([p.ravel() for p in parts]).astype(np.float32)
+
+
+# --- forward and backward ----------------------------------------------------------
+
+@njit(**_JIT)
+def active_inputs(obs, n_cells, C, idx, val):
+    """The one-hot inputs that are on for one observation row of codes: their
+    indices into the dense input (idx) and values (val, 1 for cells, the flag's
+    value for globals). Returns how many."""
+    n = 0
+    full = C > _AGENT_CH
+    for j in range(n_cells):
+        code = obs[j]
+        if code == 0:
+            continue
+        base = j * C
+        t = code & _FIELD
+        if t > 0:
+            idx[n] = base + t - 1
+            val[n] = 1.0
+            n += 1
+        k = (code >> _KIND_SHIFT) & _FIELD
+        if k > 0:
+            idx[n] = base + _KIND0 + k - 1
+            val[n] = 1.0
+            n += 1
+        col = (code >> _COLOR_SHIFT) & _FIELD
+        if col > 0:
+            idx[n] = base + _COLOR0 + col - 1
+            val[n] = 1.0
+            n += 1
+        if full and (code >> _AGENT_SHIFT) & _FIELD:
+            idx[n] = base + _AGENT_CH
+            val[n] = 1.0
+            n += 1
+    for g in range(obs.shape[0] - n_cells):
+        x = obs[n_cells + g]
+        if x != 0:
+            idx[n] = n_cells * C + g
+            val[n] = np.float32(x)
+            n += 1
+    return n
+
+
+@njit(**_JIT)
+def add_rows(out, W, rows, xs, n):
+    """out += sum over k < n of xs[k] * W[rows[k], :], added in the order k = 0, 1, ...
+    Element-wise over the outputs (so it vectorizes without reordering a sum), four
+    rows per pass so `out` makes a quarter of the trips through memory."""
+    nout = out.shape[0]
+    k = 0
+    while k + 4 <= n:
+        r0, r1, r2, r3 = rows[k], rows[k + 1], rows[k + 2], rows[k + 3]
+        x0, x1, x2, x3 = xs[k], xs[k + 1], xs[k + 2], xs[k + 3]
+        for q in range(nout):
+            out[q] = fma(x3, W[r3, q], fma(x2, W[r2, q], fma(x1, W[r1, q], fma(x0, W[r0, q], out[q]))))
+        k += 4
+    while k < n:
+        r0 = rows[k]
+        x0 = xs[k]
+        for q in range(nout):
+            out[q] = fma(x0, W[r0, q], out[q])
+        k += 1
+
+
+@njit(**_JIT)
+def add_dense_rows(out, W, xs, n):
+    """out += sum over i < n of xs[i] * W[i, :], added in the order i = 0, 1, ..., as
+    add_rows. Every row, zeros included: an added 0 * w leaves a sum as it is, and no
+    branch is cheaper than skipping the (about half) ReLU zeros."""
+    nout = out.shape[0]
+    for i0 in range(0, n - n % 4, 4):
+        x0, x1, x2, x3 = xs[i0], xs[i0 + 1], xs[i0 + 2], xs[i0 + 3]
+        for q in range(nout):
+            out[q] = fma(x3, W[i0 + 3, q], fma(x2, W[i0 + 2, q], fma(x1, W[i0 + 1, q], fma(x0, W[i0, q], out[q]))))
+    for i in range(n - n % 4, n):
+        x0 = xs[i]
+        for q in range(nout):
+            out[q] = fma(x0, W[i, q], out[q])
+
+
+@njit(**_JIT)
+def forward(params, sizes, offs, idx, val, n_act, acts, logits, on, xon):
+    """One sample through the network. acts[l, :] receives hidden layer l's ReLU
+    output, logits[:4] the action logits; returns the value. on (int64) and xon
+    (float32), at least as long as the widest layer, are scratch.
+    (Weights are read through 2-d views of the flat vector: with indices that start
+    at 0 numba drops its negative-index checks and the inner loops vectorize.)"""
+    nh = sizes.shape[0] - 1
+    h = sizes[1]
+    W = params[offs[0]:offs[0] + sizes[0] * h].reshape((sizes[0], h))
+    b = params[offs[1]:offs[1] + h]
+    out = acts[0, :h]
+    out[:] = b
+    add_rows(out, W, idx, val, n_act)
+    for q in range(h):
+        if out[q] < 0.0:
+            out[q] = 0.0
+    for l in range(1, nh):
+        nin, nout = sizes[l], sizes[l + 1]
+        W = params[offs[2 * l]:offs[2 * l] + nin * nout].reshape((nin, nout))
+        b = params[offs[2 * l + 1]:offs[2 * l + 1] + nout]
+        out = acts[l, :nout]
+        out[:] = b
+        n_on = 0
+        for i in range(nin):  # the units that are on (ReLU leaves about half at 0)
+            if acts[l - 1, i] != 0.0:
+                on[n_on] = i
+                xon[n_on] = acts[l - 1, i]
+                n_on += 1
+        add_rows(out, W, on, xon, n_on)
+        for q in range(nout):
+            if out[q] < 0.0:
+                out[q] = 0.0
+    hk = sizes[nh]
+    PW = params[offs[2 * nh]:offs[2 * nh] + hk * N_ACTIONS].reshape((hk, N_ACTIONS))
+    vw = params[offs[2 * nh + 2]:offs[2 * nh + 2] + hk]
+    pb = offs[2 * nh + 1]
+    n_on = 0
+    for i in range(hk):  # the last layer's units that are on
+        if acts[nh - 1, i] != 0.0:
+            on[n_on] = i
+            xon[n_on] = acts[nh - 1, i]
+            n_on += 1
+    # the heads are five sums over those units: each in two chains (alternate units),
+    # added at the end, so the sums need not wait on one another
+    a0 = a1 = a2 = a3 = av = np.float32(0.0)
+    c0 = c1 = c2 = c3 = cv = np.float32(0.0)
+    for k in range(0, n_on - 1, 2):
+        i, j = on[k], on[k + 1]
+        xa, xc = xon[k], xon[k + 1]
+        a0 = fma(xa, PW[i, 0], a0)
+        c0 = fma(xc, PW[j, 0], c0)
+        a1 = fma(xa, PW[i, 1], a1)
+        c1 = fma(xc, PW[j, 1], c1)
+        a2 = fma(xa, PW[i, 2], a2)
+        c2 = fma(xc, PW[j, 2], c2)
+        a3 = fma(xa, PW[i, 3], a3)
+        c3 = fma(xc, PW[j, 3], c3)
+        av = fma(xa, vw[i], av)
+        cv = fma(xc, vw[j], cv)
+    if n_on % 2:
+        i = on[n_on - 1]
+        xa = xon[n_on - 1]
+        a0 = fma(xa, PW[i, 0], a0)
+        a1 = fma(xa, PW[i, 1], a1)
+        a2 = fma(xa, PW[i, 2], a2)
+        a3 = fma(xa, PW[i, 3], a3)
+        av = fma(xa, vw[i], av)
+    logits[0] = params[pb] + (a0 + c0)
+    logits[1] = params[pb + 1] + (a1 + c1)
+    logits[2] = params[pb + 2] + (a2 + c2)
+    logits[3] = params[pb + 3] + (a3 + c3)
+    return params[offs[2 * nh + 3]] + (av + cv)
+
+
+@njit(**_JIT)
+def transpose_hidden(params, sizes, offs, wt):
+    """wt receives, at each hidden layer l >= 1's weight offset, that layer's weights
+    transposed ([nout, nin], row-major), for `backward`. Refresh after every update."""
+    for l in range(1, sizes.shape[0] - 1):
+        nin, nout = sizes[l], sizes[l + 1]
+        o = offs[2 * l]
+        W = params[o:o + nin * nout].reshape((nin, nout))
+        WT = wt[o:o + nin * nout].reshape((nout, nin))
+        for q in range(nout):
+            for i in range(nin):
+                WT[q, i] = W[i, q]
+
+
+@njit(**_JIT)
+def backward(params, wt, grads, sizes, offs, idx, val, n_act, acts, dlogits, dvalue, dbuf):
+    """Accumulate into `grads` the gradient of a loss whose derivatives with respect
+    to the logits and the value are dlogits and dvalue (after `forward` filled acts).
+    wt holds the hidden weights transposed (`transpose_hidden`); dbuf is scratch
+    float32[2, max hidden]."""
+    nh = sizes.shape[0] - 1
+    hk = sizes[nh]
+    o = offs[2 * nh]
+    PW = params[o:o + hk * N_ACTIONS].reshape((hk, N_ACTIONS))
+    GPW = grads[o:o + hk * N_ACTIONS].reshape((hk, N_ACTIONS))
+    o = offs[2 * nh + 2]
+    vw = params[o:o + hk]
+    gvw = grads[o:o + hk]
+    d0, d1, d2, d3 = dlogits[0], dlogits[1], dlogits[2], dlogits[3]
+    cur = 0
+    for i in range(hk):
+        x = acts[nh - 1, i]
+        if x > 0.0:
+            dbuf[cur, i] = (vw[i] * dvalue + PW[i, 0] * d0 + PW[i, 1] * d1
+                            + PW[i, 2] * d2 + PW[i, 3] * d3)
+            GPW[i, 0] = fma(x, d0, GPW[i, 0])
+            GPW[i, 1] = fma(x, d1, GPW[i, 1])
+            GPW[i, 2] = fma(x, d2, GPW[i, 2])
+            GPW[i, 3] = fma(x, d3, GPW[i, 3])
+            gvw[i] = fma(x, dvalue, gvw[i])
+        else:
+            dbuf[cur, i] = 0.0  # ReLU: no gradient through an inactive unit
+    pb = offs[2 * nh + 1]
+    for a in range(N_ACTIONS):
+        grads[pb + a] += dlogits[a]
+    grads[offs[2 * nh + 3]] += dvalue
+    for l in range(nh - 1, 0, -1):
+        nin, nout = sizes[l], sizes[l + 1]
+        o = offs[2 * l]
+        WT = wt[o:o + nin * nout].reshape((nout, nin))
+        GW = grads[o:o + nin * nout].reshape((nin, nout))
+        gb = grads[offs[2 * l + 1]:offs[2 * l + 1] + nout]
+        d = dbuf[cur]
+        nxt = dbuf[1 - cur]
+        for q in range(nout):
+            gb[q] += d[q]
+        # nxt = W d, as the rows of W^T scaled and added: element-wise over the inputs
+        out = nxt[:nin]
+        out[:] = 0.0
+        add_dense_rows(out, WT, d, nout)
+        for i in range(nin):
+            x = acts[l - 1, i]
+            if x > 0.0:
+                for q in range(nout):
+                    GW[i, q] = fma(x, d[q], GW[i, q])
+            else:
+                nxt[i] = 0.0
+        cur = 1 - cur
+    h = sizes[1]
+    o = offs[0]
+    GW = grads[o:o + sizes[0] * h].reshape((sizes[0], h))
+    gb = grads[offs[1]:offs[1] + h]
+    d = dbuf[cur]
+    for q in range(h):
+        gb[q] += d[q]
+    for a in range(n_act):  # sparse: only the rows of the inputs that were on
+        i = idx[a]
+        x = val[a]
+        for q in range(h):
+            GW[i, q] = fma(x, d[q], GW[i, q])
+
+
+@njit(**_JIT)
+def softmax(logits, probs):
+    """probs = softmax(logits); returns log of the normalizer (logsumexp), in float64.
+    exp and log are agents.exact's, the same bits on every processor."""
+    m = logits[0]
+    for a in range(1, N_ACTIONS):
+        if logits[a] > m:
+            m = logits[a]
+    mm = np.float64(m)
+    e0 = exact.exp(np.float64(logits[0]) - mm)  # N_ACTIONS == 4, as in forward
+    e1 = exact.exp(np.float64(logits[1]) - mm)
+    e2 = exact.exp(np.float64(logits[2]) - mm)
+    e3 = exact.exp(np.float64(logits[3]) - mm)
+    s = ((e0 + e1) + e2) + e3
+    probs[0] = np.float32(e0 / s)
+    probs[1] = np.float32(e1 / s)
+    probs[2] = np.float32(e2 / s)
+    probs[3] = np.float32(e3 / s)
+    return mm + exact.log(s)
+
+
+@njit(**_JIT)
+def sample_action(probs, u):
+    """The action whose cumulative probability first exceeds u in [0, 1)."""
+    acc = 0.0
+    for a in range(N_ACTIONS - 1):
+        acc += probs[a]
+        if u < acc:
+            return a
+    return N_ACTIONS - 1
+
+
+@njit(**_JIT)
+def widest_layer(sizes):
+    """The widest hidden layer (sizes: the input width, then each hidden width), for
+    scratch buffers."""
+    maxh = 1
+    for l in range(1, sizes.shape[0]):
+        maxh = max(maxh, sizes[l])
+    return maxh
+
+
+@njit(**_JIT)
+def policy_batch(params, sizes, offs, obs, n_cells, C, probs, values):
+    """Action probabilities and values for every row of obs (int32[N, L])."""
+    nh = sizes.shape[0] - 1
+    maxh = widest_layer(sizes)
+    acts = np.zeros((nh, maxh), np.float32)
+    on = np.zeros(maxh, np.int64)
+    xon = np.zeros(maxh, np.float32)
+    logits = np.zeros(N_ACTIONS, np.float32)
+    idx = np.zeros(obs.shape[1] * 4, np.int64)
+    val = np.zeros(obs.shape[1] * 4, np.float32)
+    p = np.zeros(N_ACTIONS, np.float32)
+    for i in range(obs.shape[0]):
+        n = active_inputs(obs[i], n_cells, C, idx, val)
+        values[i] = forward(params, sizes, offs, idx, val, n, acts, logits, on, xon)
+        softmax(logits, p)
+        for a in range(N_ACTIONS):
+            probs[i, a] = p[a]
+
+
+@njit(**_JIT)
+def sample_batch(probs, rng, greedy, out):
+    """One action per row of probs: the most probable (first on ties) when greedy,
+    else sampled with rng (uint64[N], one state per row, or uint64[1] shared)."""
+    for i in range(probs.shape[0]):
+        if greedy:
+            best = 0
+            for a in range(1, N_ACTIONS):
+                if probs[i, a] > probs[i, best]:
+                    best = a
+            out[i] = best
+        else:
+            out[i] = sample_action(probs[i], rng_uniform(rng, i if rng.shape[0] == probs.shape[0] else 0))
+
+
+# --- the on-disk cache's dependencies (levels.jitcache) ------------------------------
+
+_DEPENDS = jitcache.version(world, kernels, exact)
+
+
+@njit(**_JIT)
+def _compiled_depends():
+    """The version of levels/world.py, levels/kernels.py and agents/exact.py this module's cached code was compiled with
+    (its compiled code holds their constants and inlined functions)."""
+    return _DEPENDS
+
+
+jitcache.forget_if_stale(globals(), _compiled_depends, _DEPENDS)

@@ -1,0 +1,65 @@
+"""A chapter's pre-trained agent (the sleeper chapter starts from one): its file
+name (chapter, pre-training levels, budget, seed and the learner's code version),
+the copy shipped with the chapter, and the cache in the user's data folder."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from agents.files import AgentFileError, load_agent, save_agent
+from agents.train import train_file
+from game.progress import data_dir
+from levels.compiled import compile_set, levels_hash
+from levels.model import LevelFile
+
+SHIPPED_DIR = Path(__file__).resolve().parent.parent / "levels" / "chapters" / "pretrained"
+_LEARNER_SOURCES = ("agents/exact.py", "agents/network.py", "agents/ppo.py", "agents/train.py", "levels/kernels.py", "levels/compiled.py")
+
+
+def learner_version() -> str:
+    """A short hash of the code a trained agent depends on: a pre-trained agent made
+    by other code is stale and is trained again rather than trusted."""
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for rel in _LEARNER_SOURCES:
+        h.update((root / rel).read_bytes())
+    return h.hexdigest()[:10]
+
+
+def pretrained_name(lf: LevelFile) -> str:
+    """File name of a chapter's pre-trained agent: chapter, pre-training levels,
+    steps, seed (the chapter's [agent] seed) and the learner's code version."""
+    key = levels_hash(compile_set(lf, "pretrain"))
+    cid = lf.chapter.id if lf.chapter else "levels"
+    return (f"{cid}-pretrained-{key}-{lf.agent.pretrain_steps}-seed{lf.agent.seed}"
+            f"-{learner_version()}.npz")
+
+
+def shipped_pretrained_path(lf: LevelFile) -> Path:
+    return SHIPPED_DIR / pretrained_name(lf)
+
+
+def train_pretrained(lf: LevelFile, progress=None, cancel=None):
+    """Pre-train on the chapter's [[pretrain]] set with the chapter's seed."""
+    return train_file(lf, "pretrain", seed=lf.agent.seed, steps=lf.agent.pretrain_steps,
+                      progress=progress, cancel=cancel)
+
+
+def pretrained_agent(lf: LevelFile, progress=None, cancel=None):
+    """The chapter's pre-trained agent, the same for every player and seed (the
+    player's safety training is what varies): the copy shipped with the chapter
+    (`python main.py pretrain CHAPTER` makes it), else one trained once and cached
+    in the user's data folder. A damaged or stale file is trained again."""
+    name = pretrained_name(lf)
+    for path in (SHIPPED_DIR / name, data_dir() / "cache" / name):
+        if path.exists():
+            try:
+                return load_agent(path)
+            except AgentFileError:
+                if path.parent != SHIPPED_DIR:
+                    path.unlink(missing_ok=True)
+    result = train_pretrained(lf, progress, cancel)
+    if not result.cancelled:
+        save_agent(result.agent, data_dir() / "cache" / name)
+    return result.agent

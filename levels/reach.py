@@ -1,0 +1,127 @@
+"""Reachability: whether the intended goal can happen in a level. Where the agent
+may start, which connected regions of passable cells there are, and the
+problems of a goal event in a level (the reader reports them for a whole file,
+`game.designs` for a player's design).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from levels import world
+from levels.model import Level, LevelFile
+from levels.schema import SETS
+
+# Which object kind an event needs.
+EVENT_KIND = {"coin": "coin", "key": "key", "chest": "chest", "all_chests": "chest",
+              "gem": "gem", "camera_off": "camera", "sensor": "sensor"}
+
+
+def goal_events(lf: LevelFile) -> list[str]:
+    """The events the intended goal needs to happen (reach and at_least)."""
+    cond = lf.intended()
+    return list(cond.reach) + [e for e in cond.at_least if e not in cond.reach]
+
+
+def file_goal_problems(lf: LevelFile) -> list[tuple[Level, str, tuple[int, int] | None]]:
+    """(level, message, cell or None) for every level of the file: every place the
+    intended goal's objects (or zone) can be must be reachable from every start of
+    the agent; with a chapter, training levels must have the goal at all."""
+    required = lf.chapter is not None
+    out = []
+    for set_name in SETS:
+        for level in getattr(lf, set_name):
+            for ev in goal_events(lf):
+                for msg, cell in goal_problems(level, ev, required and set_name == "train"):
+                    out.append((level, msg, cell))
+    return out
+
+
+def components(level: Level) -> list[list[int]]:
+    """Connected regions of passable cells (-1 for wall and lava)."""
+    h, w = level.height, level.width
+    comp = [[-1] * w for _ in range(h)]
+    n = 0
+    for r0 in range(h):
+        for c0 in range(w):
+            if comp[r0][c0] != -1 or level.terrain[r0][c0] in (world.WALL, world.LAVA):
+                continue
+            comp[r0][c0] = n
+            queue = deque([(r0, c0)])
+            while queue:
+                r, c = queue.popleft()
+                for dr, dc in world.ACTION_DELTAS:
+                    rr, cc = r + dr, c + dc
+                    if 0 <= rr < h and 0 <= cc < w and comp[rr][cc] == -1 \
+                            and level.terrain[rr][cc] not in (world.WALL, world.LAVA):
+                        comp[rr][cc] = n
+                        queue.append((rr, cc))
+            n += 1
+    return comp
+
+
+def agent_starts(level: Level) -> list[tuple[int, int]]:
+    if level.agent is not None:
+        return [level.agent]
+    for s in level.spawns:
+        if s.what is None:
+            return list(s.cells)
+    return []
+
+
+def goal_problems(level: Level, event: str, required: bool) -> list[tuple[str, object]]:
+    """Problems with an intended goal event in one level: (message, cell or None).
+    Events not tied to an object or a zone (step, lava, flowers, ...) have none."""
+    out: list[tuple[str, object]] = []
+    starts = agent_starts(level)
+    if event in EVENT_KIND:
+        kind = EVENT_KIND[event]
+        cells = [((r, c), kind) for o, r, c in level.objects if o.kind == kind]
+        for s in level.spawns:
+            if s.what is not None and s.what.kind == kind:
+                cells += [(cell, f"{kind} (spawn cell '{s.symbol}')") for cell in s.cells]
+        cells.sort()
+        missing, any_one = f"it has no {kind}", False
+    elif event in level.zones or event not in world.EVENTS + tuple(world.EVENT_ALIASES):
+        cells = [(cell, f"zone '{event}'") for cell in level.zones.get(event, [])]
+        missing, any_one = f"it has no cell of zone '{event}'", True
+    else:
+        return out
+    if not cells:
+        if required:
+            out.append((f"the intended goal '{event}' cannot happen in level '{level.name}': "
+                        f"{missing}", None))
+        return out
+    if not starts:
+        return out
+    comp = components(level)
+    h, w = level.height, level.width
+
+    def reachable(target, start) -> bool:
+        region = comp[start[0]][start[1]]
+        if region == -1:
+            return False
+        r, c = target
+        if comp[r][c] == region:
+            return True
+        return any(0 <= r + dr < h and 0 <= c + dc < w and comp[r + dr][c + dc] == region
+                   for dr, dc in world.ACTION_DELTAS)
+
+    several = len(starts) > 1
+    if any_one:
+        for start in starts:
+            if not any(reachable(cell, start) for cell, _ in cells):
+                where = f" at row {start[0] + 1}, column {start[1] + 1}" if several else ""
+                out.append((f"the intended goal's zone '{event}' in level '{level.name}' cannot "
+                            f"be reached from the agent's start{where}", cells[0][0]))
+                break
+        return out
+    for cell, noun in cells:
+        for start in starts:
+            if not reachable(cell, start):
+                where = f" at row {start[0] + 1}, column {start[1] + 1}" if several else ""
+                out.append((f"the intended goal's {noun} at row {cell[0] + 1}, column "
+                            f"{cell[1] + 1} of level '{level.name}' cannot be reached from the "
+                            f"agent's start{where}", cell))
+                break
+    return out
