@@ -10,10 +10,10 @@ import os
 import numpy as np
 import pytest
 
-from agents.ppo import active_inputs
+from agents.network import active_inputs
 from levels import kernels, world
 from levels.compiled import obs_spec
-from levels.format import BUILTIN
+from levels.symbols import BUILTIN
 from levels.model import Obj, Rules
 from tests.worldkit import Pair, make_level
 
