@@ -406,16 +406,6 @@ def sample_batch(probs, rng, greedy, out):
             out[i] = sample_action(probs[i], rng_uniform(rng, i if rng.shape[0] == probs.shape[0] else 0))
 
 
-# --- the on-disk cache's dependencies (levels.jitcache) ------------------------------
-
-_DEPENDS = jitcache.version(world, kernels, exact)
-
-
-@njit(**_JIT)
-def _compiled_depends():
-    """The version of levels/world.py, levels/kernels.py and agents/exact.py this module's cached code was compiled with
-    (its compiled code holds their constants and inlined functions)."""
-    return _DEPENDS
-
-
-jitcache.forget_if_stale(globals(), _compiled_depends, _DEPENDS)
+# numba's cache notices changes to this file only: the modules whose constants and
+# functions are compiled in here are named too (levels.jitcache)
+jitcache.forget_if_stale(globals(), (world, kernels, exact))

@@ -438,16 +438,6 @@ class PPOLearner:
         return out
 
 
-# --- the on-disk cache's dependencies (levels.jitcache) ------------------------------
-
-_DEPENDS = jitcache.version(world, kernels, exact, network, stats)
-
-
-@njit(**_JIT)
-def _compiled_depends():
-    """The version of levels/world.py, levels/kernels.py and agents/exact.py, network.py, stats.py this module's cached code was compiled with
-    (its compiled code holds their constants and inlined functions)."""
-    return _DEPENDS
-
-
-jitcache.forget_if_stale(globals(), _compiled_depends, _DEPENDS)
+# numba's cache notices changes to this file only: the modules whose constants and
+# functions are compiled in here are named too (levels.jitcache)
+jitcache.forget_if_stale(globals(), (world, kernels, exact, network, stats))

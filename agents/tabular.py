@@ -245,16 +245,6 @@ def train_tabular(levels, seed: int, steps: int, config: TabularConfig = Tabular
                        done_steps, seconds, stopped)
 
 
-# --- the on-disk cache's dependencies (levels.jitcache) ------------------------------
-
-_DEPENDS = jitcache.version(world, kernels, stats)
-
-
-@njit(**_JIT)
-def _compiled_depends():
-    """The version of world.py, kernels.py and stats.py this module's cached code
-    was compiled with."""
-    return _DEPENDS
-
-
-jitcache.forget_if_stale(globals(), _compiled_depends, _DEPENDS)
+# numba's cache notices changes to this file only: the modules whose constants and
+# functions are compiled in here are named too (levels.jitcache)
+jitcache.forget_if_stale(globals(), (world, kernels, stats))

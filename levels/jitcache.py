@@ -9,9 +9,10 @@ rollout holds a copy of levels/kernels.py's step). Adding an object kind to
 world.py would otherwise leave the learner reading observations with the old
 channel offsets until someone deleted the cache by hand.
 
-Each compiled module therefore names the modules it depends on, and a tiny cached
-probe returns their version as it was when compiled; when that differs from the
-sources now, the module's cached code is dropped and compiles afresh on first use.
+Each compiled module therefore names the modules it depends on; a small stamp file
+beside its cached code (in numba's cache folder) records their version. When the
+sources say another version, the module's cached code is dropped and compiles
+afresh on first use. Checking costs a file read, and loads no compiled code.
 """
 
 from __future__ import annotations
@@ -20,33 +21,40 @@ import hashlib
 from pathlib import Path
 from types import ModuleType
 
+from levels.atomic import atomic_write_text
 
-def version(*modules: ModuleType) -> int:
-    """A 60-bit version of the modules' source files (fits an int64 constant)."""
+
+def version(*modules: ModuleType) -> str:
+    """A version of the modules' source files."""
     h = hashlib.sha256()
     for m in modules:
         h.update(Path(m.__file__).read_bytes())
-    return int(h.hexdigest()[:15], 16)
+    return h.hexdigest()[:16]
 
 
-def forget_if_stale(namespace: dict, probe, current: int) -> bool:
-    """`probe` is a cache=True compiled function of the module whose globals are
-    `namespace`, returning its dependency version (`current` when compiled now). If
-    the cached probe returns another version, or there was no cached probe (then the
-    version of the module's other cached code is unknown), drop the cached code of
-    every other compiled function of the module; it compiles afresh on first use.
-    Returns whether it did."""
-    value = probe()
-    missed = sum(probe.stats.cache_misses.values()) > 0
-    if value == current and not missed:
-        return False
+def forget_if_stale(namespace: dict, depends_on: tuple[ModuleType, ...]) -> bool:
+    """Call at the end of a module of compiled functions (`namespace` its globals):
+    if its cached code was compiled against other versions of `depends_on` (or the
+    version is unknown), drop the cached code of all its compiled functions and
+    record the current version. Returns whether it dropped anything."""
     name = namespace["__name__"]
-    for obj in list(namespace.values()):
-        py_func = getattr(obj, "py_func", None)
-        cache = getattr(obj, "_cache", None)
-        if (obj is not probe and py_func is not None and py_func.__module__ == name
-                and hasattr(cache, "flush")):
-            cache.flush()  # an empty index: the next call compiles and saves anew
-    if value != current:
-        probe.recompile()  # the probe's cache now says the current version
+    compiled = [obj for obj in namespace.values()
+                if getattr(getattr(obj, "py_func", None), "__module__", None) == name
+                and hasattr(getattr(obj, "_cache", None), "flush")]
+    folder = getattr(compiled[0]._cache, "_cache_path", None) if compiled else None
+    if folder is None:
+        return False  # nothing compiled here, or a cache this numba keeps elsewhere
+    stamp = Path(folder) / f"{name}.depends"
+    current = version(*depends_on)
+    try:
+        if stamp.read_text() == current:
+            return False
+    except OSError:
+        pass  # no stamp yet: whatever is cached was compiled against unknown versions
+    for fn in compiled:
+        fn._cache.flush()  # an empty index: the next call compiles and saves anew
+    try:
+        atomic_write_text(stamp, current)
+    except OSError:
+        pass  # a read-only cache: numba cannot save there either
     return True

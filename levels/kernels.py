@@ -443,15 +443,6 @@ def random_rollout(ls, st, n_steps, view, shape_range, obs, actions, events, rew
     return total, episodes
 
 
-# --- the on-disk cache's dependencies (levels.jitcache) ------------------------------
-
-_DEPENDS = jitcache.version(world)
-
-
-@njit(**_JIT)
-def _compiled_depends():
-    """The version of levels/world.py this module's cached code was compiled with."""
-    return _DEPENDS
-
-
-jitcache.forget_if_stale(globals(), _compiled_depends, _DEPENDS)
+# numba's cache notices changes to this file only: the modules whose constants and
+# functions are compiled in here are named too (levels.jitcache)
+jitcache.forget_if_stale(globals(), (world,))
