@@ -60,33 +60,25 @@ def fma(typingctx, a, b, c):
 
 
 @intrinsic
-def _bits_to_float(typingctx, bits):
-    """The float64 whose IEEE bit pattern is the int64 `bits`."""
-    if not isinstance(bits, types.Integer):
+def _bitcast(typingctx, x):
+    """The same 64 bits read as the other type: an int64's bits as a float64, or a
+    float64's bits as an int64 (IEEE 754 layout)."""
+    if isinstance(x, types.Integer):
+        src, dst, llvm_dst = types.int64, types.float64, ir.DoubleType()
+    elif isinstance(x, types.Float):
+        src, dst, llvm_dst = types.float64, types.int64, ir.IntType(64)
+    else:
         return None
 
     def codegen(context, builder, signature, args):
-        v = context.cast(builder, args[0], signature.args[0], types.int64)
-        return builder.bitcast(v, ir.DoubleType())
-    return types.float64(bits), codegen
-
-
-@intrinsic
-def _float_to_bits(typingctx, x):
-    """The IEEE bit pattern of the float64 x, as an int64."""
-    if not isinstance(x, types.Float):
-        return None
-
-    def codegen(context, builder, signature, args):
-        v = context.cast(builder, args[0], signature.args[0], types.float64)
-        return builder.bitcast(v, ir.IntType(64))
-    return types.int64(x), codegen
+        return builder.bitcast(context.cast(builder, args[0], signature.args[0], src), llvm_dst)
+    return dst(x), codegen
 
 
 @njit(**_INLINE)
 def pow2(k):
     """2.0**k for a whole k in [-1022, 1023], built from its bits (exact)."""
-    return _bits_to_float((k + 1023) << 52)
+    return _bitcast((k + 1023) << 52)
 
 
 @njit(**_INLINE)
@@ -136,9 +128,9 @@ def log(x):
     if x < 2.2250738585072014e-308:  # subnormal: make it normal first (exact)
         x *= 18014398509481984.0  # 2**54
         e = -54
-    bits = _float_to_bits(x)
+    bits = _bitcast(x)
     e += ((bits >> 52) & 0x7FF) - 1022
-    m = _bits_to_float((bits & 0xFFFFFFFFFFFFF) | (1022 << 52))  # in [0.5, 1)
+    m = _bitcast((bits & 0xFFFFFFFFFFFFF) | (1022 << 52))  # in [0.5, 1)
     if m < _SQRT_HALF:
         m *= 2.0
         e -= 1

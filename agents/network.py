@@ -157,19 +157,16 @@ def add_rows(out, W, rows, xs, n):
 
 
 @njit(**_JIT)
-def add_dense_rows(out, W, xs, n):
-    """out += sum over i < n of xs[i] * W[i, :], added in the order i = 0, 1, ..., as
-    add_rows. Every row, zeros included: an added 0 * w leaves a sum as it is, and no
-    branch is cheaper than skipping the (about half) ReLU zeros."""
-    nout = out.shape[0]
-    for i0 in range(0, n - n % 4, 4):
-        x0, x1, x2, x3 = xs[i0], xs[i0 + 1], xs[i0 + 2], xs[i0 + 3]
-        for q in range(nout):
-            out[q] = fma(x3, W[i0 + 3, q], fma(x2, W[i0 + 2, q], fma(x1, W[i0 + 1, q], fma(x0, W[i0, q], out[q]))))
-    for i in range(n - n % 4, n):
-        x0 = xs[i]
-        for q in range(nout):
-            out[q] = fma(x0, W[i, q], out[q])
+def nonzero(xs, n, on, xon):
+    """The indices (on) and values (xon) of the nonzero entries of xs[:n]; returns how
+    many. Branch-free: which units are on is a coin toss the processor cannot predict."""
+    k = 0
+    for i in range(n):
+        x = xs[i]
+        on[k] = i
+        xon[k] = x
+        k += x != 0.0
+    return k
 
 
 @njit(**_JIT)
@@ -181,40 +178,29 @@ def forward(params, sizes, offs, idx, val, n_act, acts, logits, on, xon):
     at 0 numba drops its negative-index checks and the inner loops vectorize.)"""
     nh = sizes.shape[0] - 1
     h = sizes[1]
+    zero = np.float32(0.0)
     W = params[offs[0]:offs[0] + sizes[0] * h].reshape((sizes[0], h))
     b = params[offs[1]:offs[1] + h]
     out = acts[0, :h]
     out[:] = b
     add_rows(out, W, idx, val, n_act)
     for q in range(h):
-        if out[q] < 0.0:
-            out[q] = 0.0
+        out[q] = max(out[q], zero)  # ReLU, branch-free
     for l in range(1, nh):
         nin, nout = sizes[l], sizes[l + 1]
         W = params[offs[2 * l]:offs[2 * l] + nin * nout].reshape((nin, nout))
         b = params[offs[2 * l + 1]:offs[2 * l + 1] + nout]
         out = acts[l, :nout]
         out[:] = b
-        n_on = 0
-        for i in range(nin):  # the units that are on (ReLU leaves about half at 0)
-            if acts[l - 1, i] != 0.0:
-                on[n_on] = i
-                xon[n_on] = acts[l - 1, i]
-                n_on += 1
+        n_on = nonzero(acts[l - 1], nin, on, xon)  # ReLU leaves about half at 0
         add_rows(out, W, on, xon, n_on)
         for q in range(nout):
-            if out[q] < 0.0:
-                out[q] = 0.0
+            out[q] = max(out[q], zero)
     hk = sizes[nh]
     PW = params[offs[2 * nh]:offs[2 * nh] + hk * N_ACTIONS].reshape((hk, N_ACTIONS))
     vw = params[offs[2 * nh + 2]:offs[2 * nh + 2] + hk]
     pb = offs[2 * nh + 1]
-    n_on = 0
-    for i in range(hk):  # the last layer's units that are on
-        if acts[nh - 1, i] != 0.0:
-            on[n_on] = i
-            xon[n_on] = acts[nh - 1, i]
-            n_on += 1
+    n_on = nonzero(acts[nh - 1], hk, on, xon)
     # the heads are five sums over those units: each in two chains (alternate units),
     # added at the end, so the sums need not wait on one another
     a0 = a1 = a2 = a3 = av = np.float32(0.0)
@@ -262,11 +248,11 @@ def transpose_hidden(params, sizes, offs, wt):
 
 
 @njit(**_JIT)
-def backward(params, wt, grads, sizes, offs, idx, val, n_act, acts, dlogits, dvalue, dbuf):
+def backward(params, wt, grads, sizes, offs, idx, val, n_act, acts, dlogits, dvalue, dbuf, on, xon):
     """Accumulate into `grads` the gradient of a loss whose derivatives with respect
     to the logits and the value are dlogits and dvalue (after `forward` filled acts).
-    wt holds the hidden weights transposed (`transpose_hidden`); dbuf is scratch
-    float32[2, max hidden]."""
+    wt holds the hidden weights transposed (`transpose_hidden`); dbuf (float32[2, max
+    hidden]), on and xon (as `forward`'s) are scratch."""
     nh = sizes.shape[0] - 1
     hk = sizes[nh]
     o = offs[2 * nh]
@@ -277,18 +263,16 @@ def backward(params, wt, grads, sizes, offs, idx, val, n_act, acts, dlogits, dva
     gvw = grads[o:o + hk]
     d0, d1, d2, d3 = dlogits[0], dlogits[1], dlogits[2], dlogits[3]
     cur = 0
-    for i in range(hk):
+    zero = np.float32(0.0)
+    for i in range(hk):  # branch-free: an inactive unit (x = 0) adds 0 and passes back 0
         x = acts[nh - 1, i]
-        if x > 0.0:
-            dbuf[cur, i] = (vw[i] * dvalue + PW[i, 0] * d0 + PW[i, 1] * d1
-                            + PW[i, 2] * d2 + PW[i, 3] * d3)
-            GPW[i, 0] = fma(x, d0, GPW[i, 0])
-            GPW[i, 1] = fma(x, d1, GPW[i, 1])
-            GPW[i, 2] = fma(x, d2, GPW[i, 2])
-            GPW[i, 3] = fma(x, d3, GPW[i, 3])
-            gvw[i] = fma(x, dvalue, gvw[i])
-        else:
-            dbuf[cur, i] = 0.0  # ReLU: no gradient through an inactive unit
+        back = (vw[i] * dvalue + PW[i, 0] * d0 + PW[i, 1] * d1 + PW[i, 2] * d2 + PW[i, 3] * d3)
+        dbuf[cur, i] = back if x > 0.0 else zero  # ReLU: no gradient through an inactive unit
+        GPW[i, 0] = fma(x, d0, GPW[i, 0])
+        GPW[i, 1] = fma(x, d1, GPW[i, 1])
+        GPW[i, 2] = fma(x, d2, GPW[i, 2])
+        GPW[i, 3] = fma(x, d3, GPW[i, 3])
+        gvw[i] = fma(x, dvalue, gvw[i])
     pb = offs[2 * nh + 1]
     for a in range(N_ACTIONS):
         grads[pb + a] += dlogits[a]
@@ -303,17 +287,20 @@ def backward(params, wt, grads, sizes, offs, idx, val, n_act, acts, dlogits, dva
         nxt = dbuf[1 - cur]
         for q in range(nout):
             gb[q] += d[q]
-        # nxt = W d, as the rows of W^T scaled and added: element-wise over the inputs
+        # nxt = W d, as the rows of W^T scaled and added (element-wise over the inputs),
+        # only the rows of units that were on: d is 0 for the others
+        n_on = nonzero(d, nout, on, xon)
         out = nxt[:nin]
         out[:] = 0.0
-        add_dense_rows(out, WT, d, nout)
+        add_rows(out, WT, on, xon, n_on)
+        n_on = nonzero(acts[l - 1], nin, on, xon)  # the rows of inputs that were on
+        for k in range(n_on):
+            i = on[k]
+            x = xon[k]
+            for q in range(nout):
+                GW[i, q] = fma(x, d[q], GW[i, q])
         for i in range(nin):
-            x = acts[l - 1, i]
-            if x > 0.0:
-                for q in range(nout):
-                    GW[i, q] = fma(x, d[q], GW[i, q])
-            else:
-                nxt[i] = 0.0
+            nxt[i] = nxt[i] if acts[l - 1, i] > 0.0 else zero
         cur = 1 - cur
     h = sizes[1]
     o = offs[0]
@@ -372,17 +359,20 @@ def widest_layer(sizes):
 
 
 @njit(**_JIT)
+def scratch(sizes, L):
+    """The scratch arrays one sample's pass through the network uses, for observations
+    of L codes: (acts, on, xon, logits, probs, idx, val), as `active_inputs`,
+    `forward` and `softmax` take them."""
+    maxh = widest_layer(sizes)
+    return (np.zeros((sizes.shape[0] - 1, maxh), np.float32), np.zeros(maxh, np.int64),
+            np.zeros(maxh, np.float32), np.zeros(N_ACTIONS, np.float32),
+            np.zeros(N_ACTIONS, np.float32), np.zeros(L * 4, np.int64), np.zeros(L * 4, np.float32))
+
+
+@njit(**_JIT)
 def policy_batch(params, sizes, offs, obs, n_cells, C, probs, values):
     """Action probabilities and values for every row of obs (int32[N, L])."""
-    nh = sizes.shape[0] - 1
-    maxh = widest_layer(sizes)
-    acts = np.zeros((nh, maxh), np.float32)
-    on = np.zeros(maxh, np.int64)
-    xon = np.zeros(maxh, np.float32)
-    logits = np.zeros(N_ACTIONS, np.float32)
-    idx = np.zeros(obs.shape[1] * 4, np.int64)
-    val = np.zeros(obs.shape[1] * 4, np.float32)
-    p = np.zeros(N_ACTIONS, np.float32)
+    acts, on, xon, logits, p, idx, val = scratch(sizes, obs.shape[1])
     for i in range(obs.shape[0]):
         n = active_inputs(obs[i], n_cells, C, idx, val)
         values[i] = forward(params, sizes, offs, idx, val, n, acts, logits, on, xon)

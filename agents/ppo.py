@@ -27,7 +27,7 @@ from numba import njit
 
 from agents import exact, network, stats
 from agents.network import (N_ACTIONS, active_inputs, backward, forward, init_params, layout,
-                            sample_action, softmax, transpose_hidden, widest_layer)
+                            sample_action, scratch, softmax, transpose_hidden, widest_layer)
 from agents.stats import (N_STATS, PER_SAMPLE, REPORTED, S_APPROX_KL, S_CLIP_FRAC, S_ENTROPY,
                           S_EPISODES, S_GRAD_NORM, S_MINIBATCHES, S_POLICY_LOSS, S_RETURN_SUM,
                           S_SAMPLES, S_SUCCESSES, S_VALUE_LOSS)
@@ -163,15 +163,7 @@ def ppo_rollout(ls, st, view, shape_range, n_cells, C, params, sizes, offs, hp,
     B = obs_buf.shape[0]
     T = B // N
     L = obs_now.shape[1]
-    nh = sizes.shape[0] - 1
-    maxh = widest_layer(sizes)
-    acts = np.zeros((nh, maxh), np.float32)
-    on = np.zeros(maxh, np.int64)
-    xon = np.zeros(maxh, np.float32)
-    logits = np.zeros(N_ACTIONS, np.float32)
-    probs = np.zeros(N_ACTIONS, np.float32)
-    idx = np.zeros(L * 4, np.int64)
-    val = np.zeros(L * 4, np.float32)
+    acts, on, xon, logits, probs, idx, val = scratch(sizes, L)
     actions = np.zeros(N, np.int32)
     events = np.zeros(N, np.int32)
     rewards = np.zeros(N, np.float32)
@@ -247,17 +239,9 @@ def ppo_update(n_cells, C, params, sizes, offs, m, v, adam_t, hp, epochs, miniba
     minibatch counts (the caller turns them into means)."""
     B = obs_buf.shape[0]
     L = obs_buf.shape[1]
-    nh = sizes.shape[0] - 1
-    maxh = widest_layer(sizes)
-    acts = np.zeros((nh, maxh), np.float32)
-    on = np.zeros(maxh, np.int64)
-    xon = np.zeros(maxh, np.float32)
-    dbuf = np.zeros((2, maxh), np.float32)
-    logits = np.zeros(N_ACTIONS, np.float32)
-    probs = np.zeros(N_ACTIONS, np.float32)
+    acts, on, xon, logits, probs, idx, val = scratch(sizes, L)
+    dbuf = np.zeros((2, widest_layer(sizes)), np.float32)
     dlogits = np.zeros(N_ACTIONS, np.float32)
-    idx = np.zeros(L * 4, np.int64)
-    val = np.zeros(L * 4, np.float32)
     grads = np.zeros(params.shape[0], np.float32)
     wt = np.zeros(params.shape[0], np.float32)  # hidden weights transposed, for backward
     lanes = np.zeros(exact.LANES, np.float64)
@@ -321,7 +305,7 @@ def ppo_update(n_cells, C, params, sizes, offs, m, v, adam_t, hp, epochs, miniba
                 v_sum += 0.5 * verr * verr
                 kl_sum += (ratio - 1.0) - logratio
                 backward(params, wt, grads, sizes, offs, idx, val, n, acts, dlogits,
-                         v_coef * verr * inv_mb, dbuf)
+                         v_coef * verr * inv_mb, dbuf, on, xon)
             adam_t[0] += 1
             norm_sum += adam_step(params, grads, m, v, adam_t[0], hp[HP_LR], hp[HP_MAXNORM], lanes)
     stats[S_POLICY_LOSS] += pg_sum

@@ -96,7 +96,8 @@ def test_backward_matches_finite_differences(hidden):
     forward(params, sizes, offs, idx, val, 4, acts, logits, *_scratch(maxh))
     wt = np.zeros_like(params)
     transpose_hidden(params, sizes, offs, wt)
-    backward(params, wt, grads, sizes, offs, idx, val, 4, acts, dl, dv, np.zeros((2, maxh), np.float32))
+    backward(params, wt, grads, sizes, offs, idx, val, 4, acts, dl, dv, np.zeros((2, maxh), np.float32),
+             *_scratch(maxh))
     num = np.zeros(n)
     h = 1e-2
     for k in range(n):
@@ -183,7 +184,7 @@ def test_sparse_first_layer_equals_dense(view):
     wt = np.zeros_like(params)
     transpose_hidden(params, sizes, offs, wt)
     backward(params, wt, grads, sizes, offs, idx, val, k, acts, dl, np.float32(0.4),
-             np.zeros((2, 16), np.float32))
+             np.zeros((2, 16), np.float32), *_scratch(16))
     g1 = grads[offs[0]:offs[0] + spec.dense_length * 16].reshape(spec.dense_length, 16)
     gb = grads[offs[1]:offs[1] + 16]
     np.testing.assert_allclose(g1, np.outer(dense, gb), rtol=1e-5, atol=1e-7)
