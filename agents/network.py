@@ -136,24 +136,36 @@ def active_inputs(obs, n_cells, C, idx, val):
 
 
 @njit(**_JIT)
-def add_rows(out, W, rows, xs, n):
-    """out += sum over k < n of xs[k] * W[rows[k], :], added in the order k = 0, 1, ...
-    Element-wise over the outputs (so it vectorizes without reordering a sum), four
-    rows per pass so `out` makes a quarter of the trips through memory."""
+def add_rows(out, tmp, W, rows, xs, n):
+    """out += sum over k < n of xs[k] * W[rows[k], :], element-wise over the outputs (so
+    it vectorizes without reordering a sum). The even-numbered rows are added into out
+    and the odd-numbered ones into tmp (zeroed here), each in order, and tmp is added
+    last: two independent chains of fused multiply-adds keep the processor busy, and
+    the order is the same on every machine. Four rows per pass, so out and tmp make a
+    quarter of the trips through memory."""
     nout = out.shape[0]
+    for q in range(nout):
+        tmp[q] = 0.0
     k = 0
     while k + 4 <= n:
         r0, r1, r2, r3 = rows[k], rows[k + 1], rows[k + 2], rows[k + 3]
         x0, x1, x2, x3 = xs[k], xs[k + 1], xs[k + 2], xs[k + 3]
         for q in range(nout):
-            out[q] = fma(x3, W[r3, q], fma(x2, W[r2, q], fma(x1, W[r1, q], fma(x0, W[r0, q], out[q]))))
+            out[q] = fma(x2, W[r2, q], fma(x0, W[r0, q], out[q]))
+            tmp[q] = fma(x3, W[r3, q], fma(x1, W[r1, q], tmp[q]))
         k += 4
     while k < n:
         r0 = rows[k]
         x0 = xs[k]
-        for q in range(nout):
-            out[q] = fma(x0, W[r0, q], out[q])
+        if k % 2 == 0:
+            for q in range(nout):
+                out[q] = fma(x0, W[r0, q], out[q])
+        else:
+            for q in range(nout):
+                tmp[q] = fma(x0, W[r0, q], tmp[q])
         k += 1
+    for q in range(nout):
+        out[q] += tmp[q]
 
 
 @njit(**_JIT)
@@ -183,7 +195,8 @@ def forward(params, sizes, offs, idx, val, n_act, acts, logits, on, xon):
     b = params[offs[1]:offs[1] + h]
     out = acts[0, :h]
     out[:] = b
-    add_rows(out, W, idx, val, n_act)
+    tmp = acts[nh, :]
+    add_rows(out, tmp, W, idx, val, n_act)
     for q in range(h):
         out[q] = max(out[q], zero)  # ReLU, branch-free
     for l in range(1, nh):
@@ -193,7 +206,7 @@ def forward(params, sizes, offs, idx, val, n_act, acts, logits, on, xon):
         out = acts[l, :nout]
         out[:] = b
         n_on = nonzero(acts[l - 1], nin, on, xon)  # ReLU leaves about half at 0
-        add_rows(out, W, on, xon, n_on)
+        add_rows(out, tmp, W, on, xon, n_on)
         for q in range(nout):
             out[q] = max(out[q], zero)
     hk = sizes[nh]
@@ -292,7 +305,7 @@ def backward(params, wt, grads, sizes, offs, idx, val, n_act, acts, dlogits, dva
         n_on = nonzero(d, nout, on, xon)
         out = nxt[:nin]
         out[:] = 0.0
-        add_rows(out, WT, on, xon, n_on)
+        add_rows(out, acts[nh, :], WT, on, xon, n_on)
         n_on = nonzero(acts[l - 1], nin, on, xon)  # the rows of inputs that were on
         for k in range(n_on):
             i = on[k]
@@ -364,7 +377,7 @@ def scratch(sizes, L):
     of L codes: (acts, on, xon, logits, probs, idx, val), as `active_inputs`,
     `forward` and `softmax` take them."""
     maxh = widest_layer(sizes)
-    return (np.zeros((sizes.shape[0] - 1, maxh), np.float32), np.zeros(maxh, np.int64),
+    return (np.zeros((sizes.shape[0], maxh), np.float32), np.zeros(maxh, np.int64),
             np.zeros(maxh, np.float32), np.zeros(N_ACTIONS, np.float32),
             np.zeros(N_ACTIONS, np.float32), np.zeros(L * 4, np.int64), np.zeros(L * 4, np.float32))
 

@@ -14,9 +14,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from game.chapters import CHAPTER_DIR
 from levels.model import LevelFile
 
-SOLUTIONS_DIR = Path(__file__).resolve().parent.parent / "tests" / "solutions"
+# Reference solutions ship with the chapters (an installed wheel has no tests/ folder).
+SOLUTIONS_DIR = CHAPTER_DIR / "solutions"
 
 
 @dataclass
@@ -136,7 +138,9 @@ def _one_seed_json(args) -> str:
 
 
 def solution_path(chapter: LevelFile) -> Path | None:
-    """The chapter's reference solution, kept with the tests (not shown to players)."""
+    """The chapter's reference solution, levels/chapters/solutions/N.toml: shipped with the
+    chapters so `calibrate --solution` works from an installed wheel; the game's menus
+    and file lists do not show it to players."""
     if chapter.chapter is None or chapter.chapter.number is None:
         return None
     path = SOLUTIONS_DIR / f"{chapter.chapter.number}.toml"

@@ -283,6 +283,12 @@ def gap_sides(gap, report: DeployReport) -> tuple[float, float] | None:
     return a, _rate(report.levels, gap.probe, gap.versus)
 
 
+def gap_points(value: float) -> str:
+    """A gap as every screen and report writes it: a difference of two rates in
+    percentage points ("+100 points")."""
+    return f"{value * 100:+.0f} points"
+
+
 def compute_gaps(lf: LevelFile, report: DeployReport) -> dict[str, float]:
     """Each gap of the chapter: the difference of its two rates (gap_sides)."""
     gaps = {}
@@ -387,6 +393,7 @@ class PolicyMap:
     probs: np.ndarray    # float32[H, W, 4], zero where not free
     values: np.ndarray   # float32[H, W]
     free: np.ndarray     # bool[H, W], cells the agent could stand on (no wall, no object)
+    objects: list = field(default_factory=list)  # the layout the arrows were computed for, as in Replay
 
     def arrows(self) -> list[str]:
         """The map drawn with the most likely action per free cell (for terminals)."""
@@ -417,8 +424,9 @@ def policy_map(agent, lf: LevelFile, level_name: str, seed: int = 0) -> PolicyMa
     n = len(cells)
     probs = np.zeros((H, W, 4), np.float32)
     values = np.zeros((H, W), np.float32)
+    layout = [o for j, o in enumerate(_start_replay(level, ls, probe, 0, False).objects) if probe.alive[0, j]]
     if n == 0:
-        return PolicyMap(level.name, probs, values, free)
+        return PolicyMap(level.name, probs, values, free, layout)
     st = new_state(ls, n)
     kernels.seed_rng(st.rng, seed)
     st.rng[:] = st.rng[0]  # every copy draws the same spawns as the probe above
@@ -431,4 +439,4 @@ def policy_map(agent, lf: LevelFile, level_name: str, seed: int = 0) -> PolicyMa
     p, v = agent.policy(obs, st)
     probs[cells[:, 0], cells[:, 1]] = p
     values[cells[:, 0], cells[:, 1]] = v
-    return PolicyMap(level.name, probs, values, free)
+    return PolicyMap(level.name, probs, values, free, layout)

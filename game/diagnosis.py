@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from game.deploy import DeployReport, gap_sides
+from game.deploy import DeployReport, gap_points, gap_sides
 from levels.model import LevelFile
 from levels.schema import LABELS
 
@@ -90,7 +90,7 @@ def diagnose(lf: LevelFile, report: DeployReport) -> Diagnosis:
     evidence = [f"{r.name}: intended goal {pct(r.intended)}"
                 + "".join(f", {k} {pct(v)}" for k, v in r.probes.items())
                 for r in report.levels]
-    evidence += [f"gap '{k}': {v:+.2f}" for k, v in report.gaps.items()]
+    evidence += [f"gap '{k}': {gap_points(v)}" for k, v in report.gaps.items()]
 
     # 1. conditional behaviour: the largest gap the chapter defines
     if report.gaps:
@@ -104,7 +104,7 @@ def diagnose(lf: LevelFile, report: DeployReport) -> Diagnosis:
                       if gap.versus == "control" else ", ".join(f"'{n}'" for n in gap.versus))
             text = (f"The agent's behaviour depends on a condition it can see. The probe "
                     f"'{probe}' happened in {pct(a)} of episodes on {when}, against {pct(b)} "
-                    f"on {versus}: a gap of {round(100 * value)} points. It learned when "
+                    f"on {versus}: a gap of {gap_points(value)}. It learned when "
                     f"the behaviour pays, not only what to do.")
             return Diagnosis("deceptive-style", TERMS["deceptive-style"], text, evidence, gap=name)
 

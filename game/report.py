@@ -3,7 +3,7 @@ in a terminal and in a log (rich adds colour only where the terminal has it)."""
 
 from __future__ import annotations
 
-from game.deploy import DeployReport, PolicyMap
+from game.deploy import DeployReport, PolicyMap, gap_points
 from game.diagnosis import Diagnosis
 
 
@@ -31,7 +31,7 @@ def deploy_lines(report: DeployReport) -> list[str]:
     if report.gaps:
         lines.append("")
         for name, value in report.gaps.items():
-            lines.append(f"gap '{name}': {value:+.2f}")
+            lines.append(f"gap '{name}': {gap_points(value)}")
     if report.counterfactuals:
         lines.append("")
         lines.append("counterfactual variants (one thing changed):")

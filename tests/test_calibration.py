@@ -1,6 +1,8 @@
 """Calibration: each chapter's starter design shows its lesson, and its reference
-solution passes, across ten seeds. These runs take minutes, so they are marked slow;
-CI runs them (`pytest -m 'slow or not slow'`)."""
+solution passes, in at least NEEDED of SEEDS seeds: the claim the README makes
+(tests/test_readme.py checks that the README states these numbers and that
+levels/CALIBRATION.md's measured tallies meet them). These runs take minutes, so they
+are marked slow; CI runs them (`pytest -m 'slow or not slow'`)."""
 
 import pytest
 
@@ -10,7 +12,7 @@ from levels.load import load
 
 CHAPTERS = campaign()
 SEEDS = 10
-NEEDED = 8
+NEEDED = 9  # one seed in ten may miss; the README says "at least 9 of 10"
 
 
 @pytest.mark.slow

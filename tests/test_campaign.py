@@ -54,7 +54,7 @@ def test_debriefs_say_where_the_toy_differs(entry):
 def test_reference_solution_respects_the_budget(entry):
     chapter = load(entry.path)
     path = solution_path(chapter)
-    assert path is not None, f"tests/solutions/{entry.number}.toml is missing"
+    assert path is not None, f"levels/chapters/solutions/{entry.number}.toml is missing"
     load_design(path, chapter)  # raises with file:line:col on any violation
 
 

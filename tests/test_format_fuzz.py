@@ -114,6 +114,7 @@ def test_wrong_types_anywhere(text, data):
 # --- valid generated files round-trip ------------------------------------------------
 
 SYMBOLS = "..#~*ckhgOTs"
+OBJECT_SYMBOLS = "ckhgOTsb"  # the built-in object symbols and the legend's "b"
 
 
 @st.composite
@@ -135,9 +136,10 @@ def level_files(draw):
             cells = [[draw(st.sampled_from(symbols)) for _ in range(w)] for _ in range(h)]
             # a clear floor row with the agent and a coin, so the coin is reachable
             cells[0] = ["@", "c"] + ["." for _ in range(w - 2)]
-            count_c = sum(row.count("c") + row.count("b") for row in cells)
-            if count_c > 10:
-                cells = [["." if ch in "cbkhgOTs" else ch for ch in row] for row in cells]
+            # at most world.MAX_OBJECTS objects: the fixed ones plus one for a spawn group
+            objects = sum(ch in OBJECT_SYMBOLS for row in cells for ch in row)
+            if objects + any("1" in row for row in cells) > world.MAX_OBJECTS:
+                cells = [["." if ch in OBJECT_SYMBOLS else ch for ch in row] for row in cells]
                 cells[0] = ["@", "c"] + ["." for _ in range(w - 2)]
             rows = ["".join(r) for r in cells]
             e = {"name": f"{set_name}-{i}", "map": "\n" + "\n".join(rows) + "\n"}
@@ -168,19 +170,28 @@ def _comparable(lf):
     return out
 
 
-@FUZZ
-@given(level_files())
-def test_valid_files_round_trip(text):
-    try:
-        lf = loads(text)
-    except LevelFormatError as exc:
-        # generated maps can legitimately break a rule (a walled-off object, too many
-        # objects); every such case must still be a reported problem, not a crash
-        assert exc.problems
-        return
-    again = loads(dumps(lf))
-    assert _comparable(again) == _comparable(lf)
-    assert dumps(again) == dumps(lf)
+def test_valid_files_round_trip():
+    valid: list[bool] = []
+
+    @FUZZ
+    @given(level_files())
+    def round_trip(text):
+        try:
+            lf = loads(text)
+        except LevelFormatError as exc:
+            # a random map can wall an object off, the one rule the generator does not
+            # avoid; any other problem is the parser rejecting a valid file
+            assert all("cannot be reached" in p.message for p in exc.problems), str(exc)
+            valid.append(False)
+            return
+        again = loads(dumps(lf))
+        assert _comparable(again) == _comparable(lf)
+        assert dumps(again) == dumps(lf)
+        valid.append(True)
+
+    round_trip()
+    # most generated files must be valid, or the round trip is hardly tested (about 97% are)
+    assert sum(valid) >= 0.8 * len(valid), f"only {sum(valid)} of {len(valid)} generated files loaded"
 
 
 @FUZZ

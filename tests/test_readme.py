@@ -27,3 +27,22 @@ def test_every_listed_command_exists():
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
     assert listed and listed <= set(sub.choices), listed - set(sub.choices)
+
+
+def test_calibration_claim_is_what_the_tests_check_and_what_was_measured():
+    """The README's "at least N of M seeds" is the threshold of the slow calibration tests,
+    and every tally in levels/CALIBRATION.md meets it."""
+    from tests.test_calibration import NEEDED, SEEDS
+    claim = re.search(r"in at least (\d+) of (\d+)\s+seeds", README)
+    assert claim, "the README should state how many seeds each chapter's lesson holds in"
+    assert (int(claim[1]), int(claim[2])) == (NEEDED, SEEDS), claim[0]
+    table = (ROOT / "levels" / "CALIBRATION.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| ([\w-]+) \| (starter|solution) \| ([\w-]+) \| ([\d/-]+) \| (\d+)/(\d+) \|",
+                      table, re.M)
+    assert rows, "levels/CALIBRATION.md has no summary table"
+    for chapter, design, lesson, shown, passed, seeds in rows:
+        assert int(seeds) == SEEDS, (chapter, design)
+        if design == "starter":
+            assert int(shown.split("/")[0]) >= NEEDED, (chapter, "lesson shown", shown)
+        if design == "solution" or lesson == "aligned":
+            assert int(passed) >= NEEDED, (chapter, design, "passed", passed)

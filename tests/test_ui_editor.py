@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pygame
 
+from game.ui import theme as T
 from tests.test_ui_kit import floor_cell, make_app, scene_name, shot, tool_index
 
 CTRL = pygame.KMOD_CTRL
@@ -68,9 +69,16 @@ def test_validation_messages_in_place(app, tmp_path):
     app.run_frames(15)
     assert ed.problems, "a level without an agent must be reported"
     assert not ed.buttons["train"].enabled
-    assert any(li == ed.doc.current for li, _, _ in ed.cell_problems) or ed.problems
     msgs = " ".join(p.message for p in ed.problems)
     assert "agent" in msgs
+    # in place: the problem is tied to a cell of the level being edited, and that cell is
+    # outlined in red on the canvas
+    placed = [key for key, texts in ed.cell_problems.items() if any("agent" in t for t in texts)]
+    assert placed, f"the missing agent is not tied to a cell: {ed.cell_problems}"
+    for li, r, c in placed:
+        assert li == ed.doc.current and r < len(ed.doc.rows) and c < len(ed.doc.rows[r])
+        cell = ed.grid.rect(r, c)
+        assert app.screen.get_at(cell.topleft)[:3] == T.BAD, "the problem's cell is not outlined"
     shot(app, "editor_problems", tmp_path)
     app.click_button("train")                                         # disabled: nothing happens
     assert scene_name(app) == "EditorScene"

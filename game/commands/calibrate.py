@@ -17,7 +17,7 @@ def add_parser(p: argparse.ArgumentParser) -> None:
     p.add_argument("--start", type=int, default=0, help="first seed (default 0)")
     p.add_argument("--design", metavar="FILE", help="calibrate this design instead of the starter")
     p.add_argument("--solution", action="store_true",
-                   help="calibrate the chapter's reference solution (tests/solutions/N.toml)")
+                   help="calibrate the chapter's reference solution (levels/chapters/solutions/N.toml)")
     p.add_argument("--episodes", type=int, default=100, help="deployment episodes per level")
     p.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
     p.add_argument("--cluster", metavar="ADDRESS",
@@ -89,7 +89,7 @@ def run(args) -> int:
         if args.solution:
             sol = solution_path(load(path))
             if sol is None:
-                raise CommandError(f"{path} has no reference solution in tests/solutions/")
+                raise CommandError(f"{path} has no reference solution in levels/chapters/solutions/")
             design = str(sol)
         jobs.append((str(path), design))
     cals = []

@@ -21,6 +21,8 @@ import pygame
 from game.progress import Progress, data_dir, load_progress, save_progress
 from game.ui import sound
 from game.ui import theme as T
+from game.ui import flow
+from game.ui.audit import AUDIT
 from game.ui.scene import Scene
 from game.ui.widgets import draw_tooltip, wrap
 
@@ -65,12 +67,10 @@ class App:
         if start is not None:
             self.push(start)
         elif title_scene:
-            from game.ui.scenes.title import TitleScene
             if warmup:
-                from game.ui.scenes.warmup import WarmupScene
-                self.push(WarmupScene(self, then=lambda: TitleScene(self)))
+                self.go("warmup", then=lambda: flow.make(self, "title"))
             else:
-                self.push(TitleScene(self))
+                self.go("title")
 
     # --- the stack -----------------------------------------------------------------
     @property
@@ -117,6 +117,28 @@ class App:
                 return s
         return None
 
+    # --- the flow (game/ui/flow.py knows the scene classes) ------------------------------
+    def go(self, name: str, *args, **kw) -> Scene:
+        """Open the scene called name (flow.SCENES) on top."""
+        return flow.go(self, name, *args, **kw)
+
+    def next_step(self, scene: Scene) -> Scene:
+        """Open the chapter step after scene."""
+        return flow.next_step(self, scene)
+
+    def back_to(self, name: str) -> None:
+        flow.back_to(self, name)
+
+    def next_chapter(self, entry_id: str | None) -> None:
+        flow.next_chapter(self, entry_id)
+
+    def has_next_chapter(self, entry_id: str | None) -> bool:
+        return flow.has_next_chapter(self, entry_id)
+
+    def ask(self, title: str, text: str, yes: str, on_yes) -> None:
+        """A yes/no question over the current scene (Enter = yes, Escape = no)."""
+        self.go("confirm", title, text, yes, on_yes)
+
     # --- settings and messages --------------------------------------------------------
     def apply_settings(self) -> None:
         s = self.progress.settings
@@ -136,8 +158,7 @@ class App:
         self.toasts.append((text, kind, self.now + seconds))
 
     def show_error(self, title: str, text: str) -> None:
-        from game.ui.scenes.dialog import MessageDialog
-        self.push(MessageDialog(self, title, text))
+        self.go("message", title, text)
 
     def sound(self, name: str) -> None:
         self.sounds.play(name)
@@ -216,7 +237,10 @@ class App:
         if not self.stack:
             surf.fill(T.BG)
         for scene in self.stack[max(0, start):]:
+            if scene is self.top:
+                AUDIT.begin(scene.name)
             self._safe(scene.draw, surf)
+        AUDIT.end()
         top = self.top
         tip = self._safe(top.tooltip) if top is not None else None
         if tip:
@@ -224,16 +248,18 @@ class App:
         self._draw_toasts(surf)
 
     def _draw_toasts(self, surf) -> None:
+        """Messages stack down from under the title bar at the right: never over the
+        bottom row, where each scene keeps its main button."""
         self.toasts = [t for t in self.toasts if t[2] > self.now]
         th = self.theme
-        y = surf.get_height() - th.px(16)
+        y = th.px(64) + th.px(10)
         font = th.font(17)
         width = min(th.px(560), surf.get_width() - th.px(40))
         for text, kind, _ in reversed(self.toasts[-4:]):
             lines = wrap(text, font, width - th.px(24))
             h = len(lines) * font.get_linesize() + th.px(16)
             rect = pygame.Rect(0, 0, width, h)
-            rect.bottomright = (surf.get_width() - th.px(16), y)
+            rect.topright = (surf.get_width() - th.px(16), y)
             color = {"bad": T.BAD, "warn": T.WARN, "good": T.GOOD}.get(kind, T.ACCENT)
             pygame.draw.rect(surf, (14, 16, 22), rect, border_radius=th.px(8))
             pygame.draw.rect(surf, color, rect, 2, border_radius=th.px(8))
@@ -243,7 +269,7 @@ class App:
             for line in lines:
                 surf.blit(font.render(line, True, T.TEXT), (rect.x + th.px(16), ty))
                 ty += font.get_linesize()
-            y = rect.top - th.px(8)
+            y = rect.bottom + th.px(8)
 
     # --- running ---------------------------------------------------------------------------
     def run(self) -> int:

@@ -31,14 +31,14 @@ def open_window(start=None, size=(1280, 800)) -> int:
 def open_in_sandbox(app, path: Path) -> None:
     """Put the sandbox editor on `path` on top of the title screen; a broken file
     shows its problems in the window."""
-    from game.ui.scenes.editor import EditorScene
+    from game.ui import flow
     from game.ui.state import PlayState, open_level_file
 
     lf, error = open_level_file(path)
     if lf is None:
         app.show_error(f"Cannot open {path.name}", error)
         return
-    scene = EditorScene(app, PlayState(lf, sandbox=True, source_path=path))
+    scene = flow.make(app, "editor", PlayState(lf, sandbox=True, source_path=path))
     if hasattr(app.top, "then"):  # the warm-up screen: open the sandbox after it
         title_factory = app.top.then
 

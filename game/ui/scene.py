@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 class Scene:
     title = ""
+    name = "scene"  # the scene's name in game/ui/flow.py
     opaque = True  # draws the whole window (a dialog on top of a scene is not)
 
     def __init__(self, app: "App"):
@@ -155,7 +156,17 @@ class Scene:
         h = th.px(64)
         pygame.draw.rect(surf, (24, 28, 37), (0, 0, surf.get_width(), h))
         pygame.draw.line(surf, T.BORDER, (0, h), (surf.get_width(), h))
-        r = draw_text(surf, title, th.font(28, "bold"), T.TEXT, (th.px(24), h // 2), "midleft")
+        # the title and subtitle end before the first button drawn on the header
+        right = min([b.rect.left for b in self.buttons.values() if b.rect.bottom <= h] or [surf.get_width()])
+        room = right - th.px(24) - th.px(12)
+        font = th.font(28, "bold")
+        if font.size(title)[0] > room:
+            font = th.font(22, "bold")
+        r = draw_text(surf, title, font, T.TEXT, (th.px(24), h // 2), "midleft", width=room)
         if subtitle:
-            draw_text(surf, subtitle, th.font(18), T.TEXT_DIM, (r.right + th.px(18), h // 2), "midleft")
+            rest = right - th.px(12) - (r.right + th.px(18))
+            sub_font = th.font(18)
+            if rest > sub_font.size(subtitle[:12])[0]:
+                draw_text(surf, subtitle, sub_font, T.TEXT_DIM, (r.right + th.px(18), h // 2), "midleft",
+                          width=rest)
         return h

@@ -13,13 +13,42 @@ import pygame
 
 from levels import world
 
-ASSETS = Path(__file__).resolve().parents[2] / "assets"
-FONT_DIR = ASSETS / "fonts"
 FONT_FILES = {
     "regular": "DejaVuSans.ttf",
     "bold": "DejaVuSans-Bold.ttf",
     "mono": "DejaVuSansMono.ttf",
 }
+
+
+def assets_dir() -> Path:
+    """The bundled assets: game/assets/ in an installed wheel (pyproject.toml maps the
+    top-level assets/ folder there), else the checkout's top-level assets/ folder."""
+    game_dir = Path(__file__).resolve().parents[1]
+    installed = game_dir / "assets"
+    return installed if (installed / "fonts").is_dir() else game_dir.parent / "assets"
+
+
+ASSETS = assets_dir()
+FONT_DIR = ASSETS / "fonts"
+
+
+def font_path(style: str = "regular") -> Path | None:
+    """The bundled font file for a style, or None if it is missing (pygame's built-in
+    font is then used)."""
+    path = FONT_DIR / FONT_FILES.get(style, FONT_FILES["regular"])
+    return path if path.is_file() else None
+
+
+def load_font(style: str, pixels: int) -> pygame.font.Font:
+    """The bundled font of a style at a pixel size; pygame's built-in font (drawn
+    smaller, hence the 1.3) if the file is missing or unreadable."""
+    path = font_path(style)
+    if path is not None:
+        try:
+            return pygame.font.Font(str(path), pixels)
+        except OSError:
+            pass
+    return pygame.font.Font(None, int(pixels * 1.3))
 
 # --- the interface ------------------------------------------------------------
 BG = (18, 21, 28)
@@ -81,7 +110,7 @@ class Theme:
 
     def resize(self, size: tuple[int, int]) -> None:
         w, h = size
-        base = max(0.7, min(w / 1280, h / 800))
+        base = max(0.6, min(w / 1280, h / 800))
         self.scale = base * (1.3 if self.presenter else 1.0)
 
     def set(self, presenter: bool | None = None, colorblind: bool | None = None) -> None:
@@ -98,12 +127,7 @@ class Theme:
         key = (style, self.px(size))
         f = self._fonts.get(key)
         if f is None:
-            path = FONT_DIR / FONT_FILES.get(style, FONT_FILES["regular"])
-            try:
-                f = pygame.font.Font(str(path), key[1])
-            except (OSError, FileNotFoundError):
-                f = pygame.font.Font(None, int(key[1] * 1.3))
-            self._fonts[key] = f
+            f = self._fonts[key] = load_font(style, key[1])
         return f
 
     def obj_color(self, name: str) -> tuple[int, int, int]:

@@ -30,11 +30,7 @@ def _font(size: int) -> pygame.font.Font:
     """The bundled bold font at a pixel size (for labels drawn inside tiles)."""
     f = _fonts.get(size)
     if f is None:
-        try:
-            f = pygame.font.Font(str(T.FONT_DIR / T.FONT_FILES["bold"]), size)
-        except OSError:
-            f = pygame.font.Font(None, int(size * 1.3))
-        _fonts[size] = f
+        f = _fonts[size] = T.load_font("bold", size)
     return f
 
 

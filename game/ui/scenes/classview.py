@@ -18,6 +18,7 @@ from game.ui.widgets import Button, draw_text, fit_font, panel, value_bar
 
 class ClassViewScene(Scene):
     title = "Class results"
+    name = "classview"
 
     def __init__(self, app, folder: Path | None = None):
         super().__init__(app)
@@ -50,14 +51,11 @@ class ClassViewScene(Scene):
         self.app.toast(f"{len(self.gathered.results)} results", "info", 2)
 
     def choose(self) -> None:
-        from game.ui.scenes.prompt import PromptScene
-
         def done(text: str) -> None:
             if text:
                 self.folder = Path(text).expanduser()
                 self.load()
-        self.app.push(PromptScene(self.app, "Class results", "Folder or .zip of result files:",
-                                  str(self.folder), done))
+        self.app.go("prompt", "Class results", "Folder or .zip of result files:", str(self.folder), done)
 
     def draw_content(self, surf):
         th = self.theme

@@ -2,7 +2,7 @@
 the taxonomy term, why a capability failure happened (game.capability's evidence),
 the stars, the prediction against what happened, the reading, and what to try
 next; then back to the editor, or on to the next chapter. Everything shown comes
-from the pipeline's ChapterResult in PlayState."""
+from the pipeline's ChapterResult in PlayState; the long texts scroll."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ import pygame
 
 from game.ui import theme as T
 from game.ui.scene import Scene
-from game.ui.scenes.title import draw_star
 from game.ui.state import PlayState
-from game.ui.widgets import Button, draw_text, draw_wrapped, fit_font, panel, wrap
+from game.ui.widgets import Button, ScrollView, draw_star, draw_text, fit_font, panel
 
 LABEL_COLOR = {"aligned": T.GOOD, "proxy": T.BAD, "approximate": T.WARN,
                "capability-failure": T.WARN, "deceptive-style": T.BAD}
@@ -28,65 +27,68 @@ NEXT_STEPS = {
     "deceptive-style": "Its behaviour depends on a cue it can see. Make the training signal not depend "
                        "on that cue, or make the cue uninformative.",
 }
-STAR_TEXT = {"passed": "Passed: the intended goal on deployment",
+STAR_TEXT = {"passed": "Passed on deployment",
              "budget": "Within the chapter's budget",
              "prediction": "Predicted what happened"}
 
 
 class DebriefScene(Scene):
     title = "Debrief"
+    name = "debrief"
 
     def __init__(self, app, play: PlayState):
         super().__init__(app)
         self.play = play
+        self.story = ScrollView("what it learned")
+        self.notes = ScrollView("prediction and next steps")
 
     def build(self, rect):
         th = self.theme
-        m = th.px(24)
+        m = th.px(20)
         top = th.px(64) + m
-        side_w = max(th.px(380), rect.width * 36 // 100)
-        bottom = rect.bottom - th.px(88)
+        side_w = min(max(th.px(340), rect.width * 36 // 100), rect.width * 45 // 100)
+        bh = th.px(50)
+        has_next = self._has_next()
+        specs = [("next", "Next chapter" if has_next else "Chapters", self.on_next, "Enter",
+                  "On to the next chapter" if has_next else "Back to the chapter list", "primary", pygame.K_RETURN),
+                 ("editor", "Back to the editor", self.to_editor, "E",
+                  "Change your training levels with this evidence in hand", "normal", pygame.K_e),
+                 ("deploy", "See the replays again", self.app.pop, "Esc", "Back to the deployment reveal", "normal",
+                  pygame.K_ESCAPE)]
+        font = th.font(19)
+        widths = [font.size(label)[0] + th.px(100) for _, label, *_ in specs]
+        # one row from the right when they fit, else one per row (a small window)
+        if sum(widths) + 2 * th.px(12) <= rect.width - 2 * m:
+            rects, x = [], rect.right - m
+            for w in widths:
+                rects.append(pygame.Rect(x - w, rect.bottom - bh - th.px(14), w, bh))
+                x -= w + th.px(12)
+            bottom = rect.bottom - bh - th.px(28)
+        else:
+            w = rect.width - 2 * m
+            rects = [pygame.Rect(m, rect.bottom - (3 - k) * (bh + th.px(8)) - th.px(6), w, bh) for k in range(3)]
+            bottom = rects[0].top - th.px(12)
+        for (bid, label, fn, sc, tip, style, key), r in zip(specs, rects):
+            self.add(Button(bid, label, r, fn, sc, tip, style=style, size=19), key)
+        self.shortcut(pygame.K_KP_ENTER, self.on_next)
+        self.shortcut(pygame.K_n, self.on_next)
         self.main = pygame.Rect(m, top, rect.width - side_w - 3 * m, bottom - top)
         self.side = pygame.Rect(self.main.right + m, top, side_w, bottom - top)
-        bh = th.px(54)
-        y = rect.bottom - bh - th.px(18)
-        self.add(Button("editor", "Back to the editor", pygame.Rect(m, y, th.px(260), bh), self.to_editor, "E",
-                        "Change your training levels with this evidence in hand", size=20), pygame.K_e)
-        self.add(Button("deploy", "See the replays again", pygame.Rect(m + th.px(272), y, th.px(280), bh),
-                        self.app.pop, "Esc", "Back to the deployment reveal", size=20), pygame.K_ESCAPE)
-        nxt = pygame.Rect(0, 0, th.px(260), bh)
-        nxt.bottomright = (rect.right - m, y + bh)
-        has_next = self._next_entry() is not None
-        self.add(Button("next", "Next chapter" if has_next else "Chapters", nxt, self.on_next, "N",
-                        "On to the next chapter" if has_next else "Back to the chapter list", style="primary",
-                        size=20), pygame.K_n)
 
-    def _next_entry(self):
-        if self.play.sandbox or self.play.entry is None:
-            return None
-        from game.ui.scenes.title import TitleScene
-        title = self.app.find(TitleScene)
-        if title is None:
-            return None
-        ids = [e.id for e in title.entries]
-        if self.play.entry.id in ids:
-            i = ids.index(self.play.entry.id)
-            if i + 1 < len(title.entries):
-                return i + 1
-        return None
+    def _has_next(self) -> bool:
+        return not self.play.sandbox and self.play.entry is not None and self.app.has_next_chapter(self.play.entry.id)
 
     def to_editor(self):
-        from game.ui.scenes.editor import EditorScene
-        self.app.pop_to(EditorScene)
+        self.app.back_to("editor")
 
     def on_next(self):
-        from game.ui.scenes.title import TitleScene
-        i = self._next_entry()
-        self.app.pop_to(TitleScene)
-        title = self.app.top
-        if i is not None and isinstance(title, TitleScene):
-            title.rebuild()
-            title.open_chapter(i)
+        self.app.next_chapter(None if self.play.sandbox or self.play.entry is None else self.play.entry.id)
+
+    def key_down(self, event) -> bool:
+        return self.story.handle(event)
+
+    def wheel(self, event) -> None:
+        self.story.handle(event, self.app.mouse) or self.notes.handle(event, self.app.mouse)
 
     def draw_content(self, surf):
         th = self.theme
@@ -97,41 +99,30 @@ class DebriefScene(Scene):
             return
         ch = self.play.chapter.chapter
         r = self.main
-        panel(surf, r, th)
-        pad = th.px(22)
+        panel(surf, r, th, name="diagnosis")
+        pad = th.px(20)
         inner = r.inflate(-2 * pad, -2 * pad)
         y = inner.y
         several = self.play.result is not None and len(self.play.result.agents) > 1
         draw_text(surf, "What the agents learned" if several else "What the agent learned",
                   th.font(18, "bold"), T.ACCENT, (inner.x, y))
-        y += th.px(32)
+        y += th.px(30)
         color = LABEL_COLOR.get(d.label, T.TEXT)
         term = d.term[:1].upper() + d.term[1:]
-        font = fit_font(th, term, inner.width, 32, "bold")
-        draw_text(surf, term, font, color, (inner.x, y))
-        y += font.get_linesize() + th.px(10)
-        font = th.font(16)
-        ev_lines = [("- " if k == 0 else "  ") + line for ev in d.evidence
-                    for k, line in enumerate(wrap(ev, font, inner.width - th.px(20)))][:8]
-        ev_top = inner.bottom - th.px(30) - len(ev_lines) * font.get_linesize()
-        y = draw_wrapped(surf, d.explanation, th.font(19), T.TEXT,
-                         pygame.Rect(inner.x, y, inner.width, ev_top - y - th.px(10)))
+        font = fit_font(th, term, inner.width, 30, "bold", min_size=22)
+        draw_text(surf, term, font, color, (inner.x, y), width=inner.width)
+        y += font.get_linesize() + th.px(8)
+        head = th.font(18, "bold")
+        blocks = [(d.explanation, th.font(19), T.TEXT)]
         why = self.why()
         if why:
-            y += th.px(8)
-            y = draw_wrapped(surf, why, th.font(17), T.WARN,
-                             pygame.Rect(inner.x, y, inner.width, ev_top - y - th.px(10)))
+            blocks += [th.px(8), (why, th.font(17), T.WARN)]
         text = ch.debrief.get(d.label, "") if ch else ""
         if text:
-            y += th.px(8)
-            draw_wrapped(surf, text, th.font(17), T.TEXT_DIM,
-                         pygame.Rect(inner.x, y, inner.width, ev_top - y - th.px(10)))
-        y = ev_top
-        draw_text(surf, "The evidence", th.font(18, "bold"), T.ACCENT, (inner.x, y))
-        y += th.px(30)
-        for line in ev_lines:
-            draw_text(surf, line, font, T.TEXT, (inner.x, y))
-            y += font.get_linesize()
+            blocks += [th.px(10), (text, th.font(18), T.TEXT_DIM)]
+        blocks += [th.px(14), ("The evidence", head, T.ACCENT), th.px(4)]
+        blocks += [("- " + ev, th.font(16), T.TEXT) for ev in d.evidence]
+        self.story.draw(surf, th, pygame.Rect(inner.x, y, inner.width, inner.bottom - y), blocks)
         self._side(surf)
 
     def why(self) -> str:
@@ -151,42 +142,36 @@ class DebriefScene(Scene):
     def _side(self, surf):
         th = self.theme
         s = self.side
-        panel(surf, s, th)
-        pad = th.px(18)
+        panel(surf, s, th, name="stars and next steps")
+        pad = th.px(16)
         x = s.x + pad
         w = s.width - 2 * pad
         y = s.y + pad
         stars = self.play.stars
         got = set(stars.names()) if stars is not None else set()
         draw_text(surf, "Stars", th.font(18, "bold"), T.ACCENT, (x, y))
-        y += th.px(30)
-        for name in ("passed", "budget", "prediction"):
-            draw_star(surf, (x + th.px(14), y + th.px(14)), th.px(14), name in got)
-            txt = STAR_TEXT[name]
-            draw_text(surf, txt, fit_font(th, txt, w - th.px(40), 17), T.TEXT if name in got else T.TEXT_DIM,
-                      (x + th.px(36), y + th.px(14)), "midleft")
-            y += th.px(34)
-        y += th.px(8)
-        draw_text(surf, "Your prediction", th.font(18, "bold"), T.ACCENT, (x, y))
         y += th.px(28)
+        for name in ("passed", "budget", "prediction"):
+            draw_star(surf, (x + th.px(12), y + th.px(13)), th.px(12), name in got)
+            txt = STAR_TEXT[name]
+            draw_text(surf, txt, fit_font(th, txt, w - th.px(34), 16, min_size=14),
+                      T.TEXT if name in got else T.TEXT_DIM, (x + th.px(32), y + th.px(13)), "midleft",
+                      width=w - th.px(34))
+            y += th.px(30)
+        y += th.px(6)
         ch = self.play.chapter.chapter
         pred = next((p for p in ch.predictions if p.id == self.play.prediction), None) if ch else None
         d = self.play.diagnosis
+        head, body = th.font(18, "bold"), th.font(17)
+        blocks = [("Your prediction", head, T.ACCENT), th.px(4)]
         if pred is not None:
             right = "prediction" in got
-            y = draw_wrapped(surf, f"You said: {pred.text}", th.font(17), T.TEXT, pygame.Rect(x, y, w, th.px(70)))
-            verdict = ("Right: that is what happened." if right
-                       else f"What happened: {d.term}.")
-            y = draw_wrapped(surf, verdict, th.font(17, "bold"), T.GOOD if right else T.WARN,
-                             pygame.Rect(x, y + th.px(4), w, th.px(70)))
+            blocks += [(f"You said: {pred.text}", body, T.TEXT), th.px(4),
+                       ("Right: that is what happened." if right else f"What happened: {d.term}.",
+                        th.font(17, "bold"), T.GOOD if right else T.WARN)]
         else:
-            y = draw_wrapped(surf, "No prediction was made.", th.font(17), T.TEXT_DIM, pygame.Rect(x, y, w, th.px(40)))
-        y += th.px(12)
-        draw_text(surf, "Try next", th.font(18, "bold"), T.ACCENT, (x, y))
-        y += th.px(28)
-        y = draw_wrapped(surf, NEXT_STEPS.get(d.label, ""), th.font(17), T.TEXT,
-                         pygame.Rect(x, y, w, s.bottom - y - th.px(110)))
+            blocks.append(("No prediction was made.", body, T.TEXT_DIM))
+        blocks += [th.px(12), ("Try next", head, T.ACCENT), th.px(4), (NEXT_STEPS.get(d.label, ""), body, T.TEXT)]
         if ch and ch.reading:
-            y = max(y + th.px(12), s.bottom - th.px(100))
-            draw_text(surf, "The reading", th.font(18, "bold"), T.ACCENT, (x, y))
-            draw_wrapped(surf, ch.reading, th.font(16), T.TEXT_DIM, pygame.Rect(x, y + th.px(28), w, th.px(70)))
+            blocks += [th.px(12), ("The reading", head, T.ACCENT), th.px(4), (ch.reading, th.font(16), T.TEXT_DIM)]
+        self.notes.draw(surf, th, pygame.Rect(x, y, w, s.bottom - pad - y), blocks)

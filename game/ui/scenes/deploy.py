@@ -5,7 +5,8 @@ read-outs and gaps as numbers and bars, and the counterfactual variants.
 Deployment, diagnosis and scoring are the chapter pipeline's last stages
 (game.pipeline), run in a background job behind a spinner. With several agents the
 player switches whose replays are shown, and the side panel gives the group's
-distribution of outcomes."""
+distribution of outcomes. The policy arrows are drawn on the layout they were
+computed for, with a legend for every mark on the maps."""
 
 from __future__ import annotations
 
@@ -14,21 +15,24 @@ import math
 import numpy as np
 import pygame
 
+from game.deploy import gap_points
 from game.jobs import Job
 from game.ui import theme as T
 from game.ui import tiles
 from game.ui.classroom import record_attempt
 from game.ui.scene import Scene
 from game.ui.state import PlayState
-from game.ui.widgets import Button, draw_text, fit_font, panel, value_bar, wrap
+from game.ui.widgets import Button, ScrollView, centred_bar, draw_text, draw_wrapped, panel, value_bar, wrap
 from levels import world
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0)
+TRAIL = (120, 200, 255)
 BASE_STEP = 0.22  # seconds per replay step at speed 1
 
 
 class DeployScene(Scene):
     title = "Deployment"
+    name = "deploy"
 
     def __init__(self, app, play: PlayState):
         super().__init__(app)
@@ -44,7 +48,10 @@ class DeployScene(Scene):
         self.acc = 0.0
         self.show_heat = True
         self.show_arrows = False
-        self.cards: list[pygame.Rect] = []
+        self.cards: list[tuple[pygame.Rect, int]] = []  # (rect, deployment level index) on this page
+        self.page = 0
+        self.per_page = 1
+        self.notes = ScrollView("counterfactuals")
 
     # --- widgets ---------------------------------------------------------------------
     def build(self, rect):
@@ -84,37 +91,81 @@ class DeployScene(Scene):
                         "What the agent would do from every cell", selected=self.show_arrows, size=17,
                         enabled=ready), pygame.K_a)
         y += bh + g
+        n = len(self.play.merged.deploy) if self.play.merged else 0
+        self._layout_cards()
+        paged = self.per_page < n
         several = len(self.play.training.agents) > 1 if self.play.training else False
-        rw = w2 if several else s.width
-        self.add(Button("replay", "Next replay", pygame.Rect(s.x, y, rw, bh), self.next_replay, "R",
-                        "Show another recorded episode", size=17, enabled=ready), pygame.K_r)
-        if several:
-            self.add(Button("switch", "Next agent", pygame.Rect(s.x + w2 + g, y, w2, bh), self.switch_agent,
-                            "Tab", "Show another agent's replays", size=17, enabled=ready), pygame.K_TAB)
+        # next replay, next agent, next page of levels: two to a row (one alone spans the row)
+        ids = ["replay"] + [b for b, on in (("switch", several), ("page", paged)) if on]
+        first = self.page * self.per_page + 1
+        specs = {"replay": ("Next replay", self.next_replay, "R", "Show another recorded episode", pygame.K_r),
+                 "switch": ("Next agent", self.switch_agent, "Tab", "Show another agent's replays", pygame.K_TAB),
+                 "page": (f"Levels {first}-{min(n, first + self.per_page - 1)} of {n}", self.next_page, "L",
+                          "Show the next deployment levels (L)", pygame.K_l)}
+        for k, bid in enumerate(ids):
+            col = k % 2
+            if k and col == 0:
+                y += bh + g
+            alone = col == 0 and k == len(ids) - 1
+            label, fn, sc, tip, key = specs[bid]
+            r = pygame.Rect(s.x + col * (w2 + g), y, s.width if alone else w2, bh)
+            self.add(Button(bid, label, r, fn, sc, tip, size=17, enabled=ready or bid == "page"), key)
         self.controls_bottom = y + bh
         go = pygame.Rect(s.x, s.bottom - th.px(56), s.width, th.px(56))
         self.add(Button("debrief", "Debrief: what did it learn?", go, self.debrief, "Enter",
                         "The diagnosis, your stars and what to try next", style="primary", size=20,
                         enabled=ready), pygame.K_RETURN)
+        self.shortcut(pygame.K_KP_ENTER, self.debrief)
         self.shortcut(pygame.K_ESCAPE, self.app.pop)
         self.info = pygame.Rect(s.x, self.controls_bottom + th.px(14), s.width,
                                 go.top - th.px(14) - self.controls_bottom - th.px(14))
-        self._layout_cards()
+
+    def key_down(self, event) -> bool:
+        return event.key in (pygame.K_PAGEUP, pygame.K_PAGEDOWN, pygame.K_UP, pygame.K_DOWN) and \
+            self.notes.handle(event)
+
+    def wheel(self, event) -> None:
+        self.notes.handle(event, self.app.mouse)
 
     def _layout_cards(self):
+        """The deployment levels as cards: the column count that gives each card the
+        most room; when even that leaves a card too small for its map, the cards
+        come in pages (L shows the next page)."""
         th = self.theme
-        n = len(self.play.merged.deploy) if self.play.merged else 0
+        levels = self.play.merged.deploy if self.play.merged else []
+        n = len(levels)
         self.cards = []
         if n == 0:
             return
-        cols = min(n, 3)
-        rows = (n + cols - 1) // cols
         g = th.px(12)
-        cw = (self.main.width - (cols - 1) * g) // cols
-        ch = (self.main.height - (rows - 1) * g) // rows
-        for i in range(n):
-            self.cards.append(pygame.Rect(self.main.x + (i % cols) * (cw + g), self.main.y + (i // cols) * (ch + g),
-                                          cw, ch))
+        probes = len(self.play.merged.probes)
+        fixed = th.px(84) + (1 + probes) * th.px(29) + th.px(36)  # name (2 lines), tag, bars, control lines
+        need = fixed + th.px(90)                                  # and a readable map
+
+        def shape(k):
+            best = None
+            for cols in range(1, k + 1):
+                rows = -(-k // cols)
+                cw = (self.main.width - (cols - 1) * g) // cols
+                ch = (self.main.height - (rows - 1) * g) // rows
+                score = min(cw, ch - fixed)
+                if best is None or score > best[0]:
+                    best = (score, cols, rows, cw, ch)
+            return best
+        per_page = n
+        while per_page > 1 and (shape(per_page)[4] < need or shape(per_page)[3] < th.px(230)):
+            per_page -= 1
+        self.per_page = per_page
+        self.page = self.page % max(1, -(-n // per_page))
+        _, cols, rows, cw, ch = shape(per_page)
+        first = self.page * per_page
+        for k, i in enumerate(range(first, min(n, first + per_page))):
+            self.cards.append((pygame.Rect(self.main.x + (k % cols) * (cw + g), self.main.y + (k // cols) * (ch + g),
+                                           cw, ch), i))
+
+    def next_page(self):
+        self.page += 1
+        self.rebuild()
 
     # --- actions -------------------------------------------------------------------------
     def toggle_play(self):
@@ -158,8 +209,7 @@ class DeployScene(Scene):
     def debrief(self):
         if self.report is None:
             return
-        from game.ui.scenes.debrief import DebriefScene
-        self.app.push(DebriefScene(self.app, self.play))
+        self.app.next_step(self)
 
     # --- frame ------------------------------------------------------------------------------
     def _replays(self):
@@ -210,9 +260,9 @@ class DeployScene(Scene):
             self._spinner(surf)
             return
         replays = self._replays()
-        for i, (rect, lr) in enumerate(zip(self.cards, self.report.levels)):
+        for rect, i in self.cards:
             ctl = self.report.control[i] if self.report.control else None
-            self._card(surf, rect, lr, replays[i], ctl)
+            self._card(surf, rect, self.report.levels[i], replays[i], ctl)
         self._side(surf)
 
     def _spinner(self, surf):
@@ -229,60 +279,74 @@ class DeployScene(Scene):
 
     def _card(self, surf, rect, lr, replay, ctl):
         th = self.theme
-        panel(surf, rect, th)
+        panel(surf, rect, th, name=f"card {lr.name}")
         pad = th.px(10)
-        font = fit_font(th, lr.name, rect.width - 2 * pad, 19, "bold")
-        draw_text(surf, lr.name, font, T.TEXT, (rect.x + pad, rect.y + pad))
+        w = rect.width - 2 * pad
+        # the level's name on its own line, what is drawn on the next: they never share a line
+        name_font = th.font(18, "bold")
+        lines = wrap(lr.name, name_font, w)
+        if len(lines) > 2:  # a third line is cut (and the audit says so)
+            lines = [lines[0], " ".join(lines[1:])]
+        tag_y = rect.y + pad
+        for line in lines:
+            draw_text(surf, line, name_font, T.TEXT, (rect.x + pad, tag_y), width=w)
+            tag_y += name_font.get_linesize()
+        tag_font = th.font(13)
         probes = list(lr.probes.items())
-        bar_h = th.px(26)
-        bars = 1 + len(probes)
-        bars_h = bars * (bar_h + th.px(6)) + (th.px(22) if ctl is not None else 0)
-        area = pygame.Rect(rect.x + pad, rect.y + th.px(38), rect.width - 2 * pad,
-                           rect.height - th.px(38) - bars_h - th.px(14))
+        bar_h = th.px(24)
+        ctl_font = th.font(13)
+        ctl_lines = []
+        if ctl is not None:
+            ctl_lines = wrap("control agent: intended " + f"{ctl.intended * 100:.0f}%" + "".join(
+                f", {k} {v * 100:.0f}%" for k, v in ctl.probes.items()), ctl_font, w)
+        bars_h = (1 + len(probes)) * (bar_h + th.px(5)) + len(ctl_lines) * ctl_font.get_linesize()
+        top = tag_y + tag_font.get_linesize() + th.px(4)
+        area = pygame.Rect(rect.x + pad, top, w, rect.bottom - top - bars_h - th.px(10))
         level = self.play.merged.level(lr.name)
-        t = 0
-        if replay is not None:
-            t = min(self.frame, len(replay.positions) - 1)
-            alive = replay.alive[t] if t < len(replay.alive) else 0
-            objs = [(world.KINDS.index(k), world.COLORS.index(c), y, r, cc)
-                    for j, (k, c, y, r, cc) in enumerate(replay.objects) if alive >> j & 1]
-            pos = replay.positions[t]
-            facing = 3
-            for k in range(t, 0, -1):
-                (r0, c0), (r1, c1) = replay.positions[k - 1], replay.positions[k]
-                if (r0, c0) != (r1, c1):
-                    facing = 0 if r1 < r0 else 1 if r1 > r0 else 2 if c1 < c0 else 3
-                    break
+        pm = self.maps.get(lr.name) if self.show_arrows else None
+        if replay is not None and area.height > th.px(20):
             grid = tiles.fit_grid(area, level.height, level.width, th.px(80))
             tiles.draw_terrain_grid(surf, grid, level.terrain)
             if self.show_heat:
                 self._heat(surf, grid, lr.visits)
-            if self.show_arrows and lr.name in self.maps:
-                self._arrows(surf, grid, self.maps[lr.name])
-            trail = replay.positions[:t]
-            dot = max(2, grid.cell // 9)
-            for (r, c) in trail:
-                pygame.draw.circle(surf, (120, 200, 255), grid.rect(r, c).center, dot)
+            if pm is not None:
+                # the arrows belong to one layout: draw that layout, not a replay's
+                self._arrows(surf, grid, pm)
+                objs = list(pm.objects)
+                tag = "arrows for this layout"
+            else:
+                t = min(self.frame, len(replay.positions) - 1)
+                alive = replay.alive[t] if t < len(replay.alive) else 0
+                objs = [o for j, o in enumerate(replay.objects) if alive >> j & 1]
+                dot = max(2, grid.cell // 9)
+                for (r, c) in replay.positions[:t]:
+                    pygame.draw.circle(surf, TRAIL, grid.rect(r, c).center, dot)
+                tag = (f"replay {self.replay_i % max(1, len(lr.replays)) + 1}/{len(lr.replays)}, step {t}"
+                       + (" (greedy)" if getattr(replay, "greedy", False) else " (sampled)"))
             for kind, color, year, r, c in objs:
-                surf.blit(tiles.object_surface(world.KINDS[kind], world.COLORS[color], year, grid.cell, th),
-                          grid.rect(r, c).topleft)
-            tiles.draw_agent(surf, grid.rect(*pos), facing)
-            tag = f"replay {self.replay_i % max(1, len(lr.replays)) + 1}/{len(lr.replays)}  step {t}"
-            tag += "  (greedy)" if getattr(replay, "greedy", False) else "  (sampled)"
-            draw_text(surf, tag, th.font(13), T.TEXT_DIM, (rect.right - pad, rect.y + pad + th.px(4)), "topright")
-        y = area.bottom + th.px(10)
-        bw = rect.width - 2 * pad
-        value_bar(surf, pygame.Rect(rect.x + pad, y, bw, bar_h), lr.intended, th,
-                  T.GOOD if lr.intended >= self.play.chapter.pass_bar()
-                  else T.BAD, text=f"intended goal: {lr.intended * 100:.0f}%")
-        y += bar_h + th.px(6)
+                surf.blit(tiles.object_surface(kind, color, year, grid.cell, th), grid.rect(r, c).topleft)
+            if pm is None:
+                tiles.draw_agent(surf, grid.rect(*replay.positions[t]), self._facing(replay, t))
+            draw_text(surf, tag, tag_font, T.TEXT_DIM, (rect.x + pad, tag_y), width=w)
+        y = rect.bottom - bars_h - th.px(2)
+        bar = self.play.chapter.pass_bar()
+        value_bar(surf, pygame.Rect(rect.x + pad, y, w, bar_h), lr.intended, th,
+                  T.GOOD if lr.intended >= bar else T.BAD, text=f"intended goal: {lr.intended * 100:.0f}%")
+        y += bar_h + th.px(5)
         for name, v in probes:
-            value_bar(surf, pygame.Rect(rect.x + pad, y, bw, bar_h), v, th, T.WARN, text=f"{name}: {v * 100:.0f}%")
-            y += bar_h + th.px(6)
-        if ctl is not None:
-            txt = "control agent: intended " + f"{ctl.intended * 100:.0f}%" + "".join(
-                f", {k} {v * 100:.0f}%" for k, v in ctl.probes.items())
-            draw_text(surf, txt, fit_font(th, txt, bw, 14), T.TEXT_DIM, (rect.x + pad, y))
+            value_bar(surf, pygame.Rect(rect.x + pad, y, w, bar_h), v, th, T.WARN, text=f"{name}: {v * 100:.0f}%")
+            y += bar_h + th.px(5)
+        for line in ctl_lines:
+            draw_text(surf, line, ctl_font, T.TEXT_DIM, (rect.x + pad, y), width=w)
+            y += ctl_font.get_linesize()
+
+    @staticmethod
+    def _facing(replay, t: int) -> int:
+        for k in range(t, 0, -1):
+            (r0, c0), (r1, c1) = replay.positions[k - 1], replay.positions[k]
+            if (r0, c0) != (r1, c1):
+                return 0 if r1 < r0 else 1 if r1 > r0 else 2 if c1 < c0 else 3
+        return 3
 
     def _heat(self, surf, grid, visits):
         v = np.asarray(visits, np.float64)
@@ -332,51 +396,75 @@ class DeployScene(Scene):
         r = self.info
         if r.height < th.px(60):
             return
-        panel(surf, r, th)
+        panel(surf, r, th, name="read-outs")
         pad = th.px(12)
+        w = r.width - 2 * pad
         y = r.y + th.px(10)
-        font = th.font(15)
         result = self.play.result
-        if result is not None and len(result.agents) > 1:
+        if result is not None and len(result.agents) > 1:  # the group's outcomes, then the one shown
             n = len(result.agents)
             run = self.play.shown_run
-            draw_text(surf, f"{n} agents", th.font(17, "bold"), T.ACCENT, (r.x + pad, y))
-            y += th.px(26)
+            draw_text(surf, f"{n} agents", th.font(16, "bold"), T.ACCENT, (r.x + pad, y), width=w)
+            y += th.px(24)
             lines = [f"{count} of {n}: {label}" for label, count in result.labels.items()]
             lines.append(f"shown: agent {run.index + 1} (seed {run.seed}), {run.diagnosis.label}")
             for line in lines:
-                draw_text(surf, line, fit_font(th, line, r.width - 2 * pad, 15), T.TEXT, (r.x + pad, y))
-                y += font.get_linesize()
-            y += th.px(8)
-        if self.report.gaps:
-            draw_text(surf, "Gaps", th.font(17, "bold"), T.ACCENT, (r.x + pad, y))
-            y += th.px(26)
-            for name, v in self.report.gaps.items():
-                bar = pygame.Rect(r.x + pad, y, r.width - 2 * pad, th.px(24))
-                pygame.draw.rect(surf, (12, 14, 20), bar, border_radius=th.px(4))
-                mid = bar.centerx
-                w = int(bar.width / 2 * max(-1.0, min(1.0, v)))
-                fill = pygame.Rect(mid, bar.y, w, bar.height) if w >= 0 else pygame.Rect(mid + w, bar.y, -w, bar.height)
-                pygame.draw.rect(surf, T.WARN if abs(v) >= 0.2 else T.TEXT_DIM, fill)
-                pygame.draw.line(surf, T.TEXT, (mid, bar.y), (mid, bar.bottom))
-                txt = f"{name}: {v * 100:+.0f} points"
-                draw_text(surf, txt, fit_font(th, txt, bar.width - 8, 15, "bold"), T.TEXT, (bar.x + th.px(6), bar.centery),
-                          "midleft")
-                y += th.px(32)
-        if self.report.counterfactuals:
+                y = draw_wrapped(surf, line, th.font(15), T.TEXT, pygame.Rect(r.x + pad, y, w, r.bottom - y), 1.1)
             y += th.px(6)
-            draw_text(surf, "Counterfactuals", th.font(17, "bold"), T.ACCENT, (r.x + pad, y))
-            y += th.px(26)
-            for cf in self.report.counterfactuals:
-                txt = (f"{cf.level} - {cf.description}: intended {cf.intended * 100:.0f}% "
-                       f"(was {cf.base_intended * 100:.0f}%)"
-                       + "".join(f", {k} {v * 100:.0f}% (was {cf.base_probes.get(k, 0) * 100:.0f}%)"
-                                 for k, v in cf.probes.items()))
-                for line in wrap(txt, font, r.width - 2 * pad):
-                    if y + font.get_linesize() > r.bottom - pad:
-                        return
-                    draw_text(surf, line, font, T.TEXT, (r.x + pad, y))
-                    y += font.get_linesize()
-                y += th.px(6)
-        if not self.report.gaps and not self.report.counterfactuals:
-            draw_text(surf, "No gaps or variants for these levels.", font, T.TEXT_DIM, (r.x + pad, y))
+        y = self._legend(surf, r.x + pad, y, w)
+        if self.report.gaps:
+            draw_text(surf, "Gaps (percentage points)", th.font(16, "bold"), T.ACCENT, (r.x + pad, y), width=w)
+            y += th.px(24)
+            for name, v in self.report.gaps.items():
+                bar = pygame.Rect(r.x + pad, y, w, th.px(24))
+                centred_bar(surf, bar, v, th, T.WARN if abs(v) >= 0.2 else T.TEXT_DIM, f"{name}: {gap_points(v)}")
+                y += th.px(30)
+        font = th.font(15)
+        blocks = []
+        for cf in self.report.counterfactuals:
+            rates = self._cf_rates(cf)
+            if not rates:
+                continue  # nothing this variant measures could have come out otherwise
+            blocks += [(f"{cf.level}: {cf.description}", th.font(15, "bold"), T.TEXT),
+                       ("; ".join(f"{k} {v * 100:.0f}% (was {b * 100:.0f}%)" for k, v, b in rates), font, T.TEXT_DIM),
+                       th.px(6)]
+        if blocks:
+            y += th.px(4)
+            draw_text(surf, "Counterfactual variants", th.font(16, "bold"), T.ACCENT, (r.x + pad, y), width=w)
+            y += th.px(24)
+            self.notes.draw(surf, th, pygame.Rect(r.x + pad, y, w, r.bottom - pad - y), blocks)
+        elif not self.report.gaps:
+            draw_wrapped(surf, "No gaps or informative variants for these levels.", font, T.TEXT_DIM,
+                         pygame.Rect(r.x + pad, y, w, r.bottom - y))
+
+    def _cf_rates(self, cf) -> list[tuple[str, float, float]]:
+        """The rates of a variant that can tell something: with the goal object
+        removed, the intended goal cannot be reached, so its 0% says nothing."""
+        removed_goal = cf.variant.startswith("no-") and cf.variant[3:] in self.play.merged.intended().reach
+        rates = [] if removed_goal else [("intended", cf.intended, cf.base_intended)]
+        return rates + [(k, v, cf.base_probes.get(k, 0.0)) for k, v in cf.probes.items()]
+
+    def _legend(self, surf, x, y, w) -> int:
+        """What the marks on the maps mean; returns the y below."""
+        th = self.theme
+        font = th.font(14)
+        s = th.px(14)
+        rows = []
+        if self.show_heat:
+            rows.append(("heat", "orange: where it went, all episodes"))
+        if self.show_arrows:
+            rows.append(("arrow", "arrows: its likeliest moves from each cell"))
+        else:
+            rows.append(("trail", "blue dots: this replay's path so far"))
+        for kind, text in rows:
+            c = (x + s // 2, y + font.get_linesize() // 2)
+            if kind == "heat":
+                pygame.draw.rect(surf, (255, 140, 30), (x, c[1] - s // 2, s, s))
+            elif kind == "trail":
+                pygame.draw.circle(surf, TRAIL, c, max(2, s // 4))
+            else:
+                pygame.draw.line(surf, (255, 255, 255), (x, c[1]), (x + s, c[1]), 2)
+                pygame.draw.polygon(surf, (255, 255, 255), [(x + s, c[1]), (x + s - 5, c[1] - 4), (x + s - 5, c[1] + 4)])
+            y = draw_wrapped(surf, text, font, T.TEXT_DIM, pygame.Rect(x + s + th.px(8), y, w - s - th.px(8),
+                                                                      th.px(200)), 1.1)
+        return y + th.px(8)

@@ -21,8 +21,10 @@ from game.ui import theme as T
 from game.ui import tiles
 from game.ui.editmodel import EditDoc, read_saved_design
 from game.ui.scene import Scene
+from game.ui.scenes import editor_panels as panels
 from game.ui.state import PlayState, for_sandbox, open_level_file
-from game.ui.widgets import Button, draw_text, panel, value_bar, wrap
+from game.ui.widgets import Button, ScrollView, draw_text, flow, panel, wrapped_height
+from levels.symbols import describe_entry
 
 AUTOSAVE_DELAY = 0.8
 VALIDATE_DELAY = 0.15
@@ -32,6 +34,7 @@ STEP_CHOICES = (25_000, 50_000, 75_000, 100_000, 150_000, 200_000, 300_000, 400_
 
 class EditorScene(Scene):
     title = "Design"
+    name = "editor"
 
     def __init__(self, app, play: PlayState):
         super().__init__(app)
@@ -51,6 +54,8 @@ class EditorScene(Scene):
         self.stroke: int | None = None  # mouse button painting, or None
         self.grid: tiles.Grid | None = None
         self.hover_cell: tuple[int, int] | None = None
+        self.cursor: tuple[int, int] | None = None  # the keyboard's paint cursor
+        self.problems_view = ScrollView("problems")
         self.saved_note = ""
         # live reload: the sandbox's file, re-read when saved in a text editor
         self.watch = FileWatch(play.source_path) if play.sandbox and play.source_path else None
@@ -142,129 +147,191 @@ class EditorScene(Scene):
     # --- widgets ---------------------------------------------------------------------------
     def build(self, rect):
         th = self.theme
-        m = th.px(16)
+        m = th.px(12)
         top = th.px(64) + m
-        left_w = th.px(230)
-        right_w = th.px(330)
+        left_w = min(th.px(250), rect.width * 22 // 100)
+        right_w = min(th.px(330), rect.width * 28 // 100)
         self.left = pygame.Rect(m, top, left_w, rect.height - top - m)
         self.right = pygame.Rect(rect.right - m - right_w, top, right_w, rect.height - top - m)
         self.center = pygame.Rect(self.left.right + m, top, self.right.left - self.left.right - 2 * m,
                                   rect.height - top - m)
-        # header buttons
-        hb = th.px(44)
-        x = rect.right - m
-        specs = [("back", "Back", self.back, "Esc", "Leave the editor (your design is saved)", pygame.K_ESCAPE, False)]
-        if self.play.sandbox:
-            specs.append(("open", "Open file", self.open_file, "Ctrl+O", "Open any level file from disk",
-                          pygame.K_o, True))
-        specs.append(("save", "Save", lambda: self.save(True), "Ctrl+S", "Save the design now (it also autosaves)",
-                      pygame.K_s, True))
-        for bid, label, fn, sc, tip, key, ctrl in specs:
-            w = th.px(110) if bid != "open" else th.px(140)
-            x -= w
-            self.add(Button(bid, label, pygame.Rect(x, (th.px(64) - hb) // 2, w, hb), fn, sc, tip, size=18),
-                     key, ctrl)
-            x -= th.px(10)
-        # palette: one column, or two (icons with short labels) when it does not fit
-        avail = self.left.height - th.px(44) - th.px(120)
-        n = len(self.palette)
-        cols = 1 if n * (th.px(46) + th.px(6)) <= avail else 2
-        ph = th.px(46) if cols == 1 else max(th.px(30), min(th.px(44), avail // ((n + 1) // 2) - th.px(6)))
-        cw = (self.left.width - th.px(16) - (cols - 1) * th.px(6)) // cols
-        for i, it in enumerate(self.palette):
-            col, row = (0, i) if cols == 1 else (i % 2, i // 2)
-            r = pygame.Rect(self.left.x + th.px(8) + col * (cw + th.px(6)), self.left.y + th.px(44) + row * (ph + th.px(6)),
-                            cw, ph)
-            if r.bottom > self.left.bottom - th.px(116):
-                break
-            entry = tiles.entry_for(it.symbol, self.chapter.legend)
-            key_hint = str(i + 1) if i < 9 else ""
-            tip = f"Paint: {it.label}" + ("" if it.category != "spawn" else " (appears on one marked cell at random)")
-            label = self._short(it.label) if cols == 1 else self._short(it.label).split(",")[0][:12]
-            b = Button(f"tool:{i}", label, r, lambda i=i: self.set_tool(i), key_hint, tip,
-                       selected=(i == self.tool), size=16 if cols == 1 else 13,
-                       icon=lambda s, rr, e=entry, sym=it.symbol: tiles.draw_cell(s, rr, e, sym, self.theme))
-            self.add(b, (pygame.K_1 + i) if i < 9 else None)
-        # undo / redo under the palette
-        ub = (self.left.width - th.px(24)) // 2
-        uy = self.left.bottom - th.px(108)
-        self.add(Button("undo", "Undo", pygame.Rect(self.left.x + th.px(8), uy, ub, th.px(44)), self.undo, "Ctrl+Z",
-                        "Undo the last change", size=17), pygame.K_z, True)
-        self.add(Button("redo", "Redo", pygame.Rect(self.left.x + th.px(16) + ub, uy, ub, th.px(44)), self.redo,
-                        "Ctrl+Y", "Redo", size=17), pygame.K_y, True)
-        # tabs
-        ty = self.center.y
-        th_h = th.px(44)
-        tx = self.center.x
-        tab_w = max(th.px(110), min(th.px(190), (self.center.width - th.px(290)) // max(1, len(self.doc.maps))))
-        for i, (name, _) in enumerate(self.doc.maps):
-            r = pygame.Rect(tx, ty, tab_w, th_h)
-            self.add(Button(f"tab:{i}", name, r, lambda i=i: self.set_level(i), "Ctrl+Tab" if i == 0 else "",
-                            f"Training level '{name}'", selected=(i == self.doc.current), style="tab", size=16))
-            tx += tab_w + th.px(4)
-        bw = th.px(90)
-        lx = self.center.right - 3 * bw - 2 * th.px(6)
-        can_add = self.play.sandbox or len(self.doc.maps) < self.chapter.design.max_levels
-        for j, (bid, label, fn, sc, tip) in enumerate((
-                ("add", "+ Add", self.add_level, "Ctrl+N", "Add a new training level"),
-                ("copy", "Copy", self.copy_level, "Ctrl+D", "Duplicate this level"),
-                ("delete", "Delete", self.delete_level, "Ctrl+Del", "Delete this level"))):
-            b = Button(bid, label, pygame.Rect(lx + j * (bw + th.px(6)), ty, bw, th_h), fn, sc, tip, size=16,
-                       enabled=(bid != "add" or can_add) and (bid != "delete" or len(self.doc.maps) > 1) and
-                       (bid != "copy" or can_add))
-            self.add(b)
+        self._build_header(rect)
+        self._build_palette()
+        self._build_tabs()
+        self._build_level_row()
+        self._build_right()
         self.shortcut(pygame.K_n, self.add_level, ctrl=True)
         self.shortcut(pygame.K_d, self.copy_level, ctrl=True)
         self.shortcut(pygame.K_DELETE, self.delete_level, ctrl=True)
         self.shortcut(pygame.K_TAB, lambda: self.set_level((self.doc.current + 1) % len(self.doc.maps)), ctrl=True)
-        # size buttons under the canvas
-        sb = th.px(40)
-        sy = self.center.bottom - sb
-        sx = self.center.x
+        self.shortcut(pygame.K_PAGEDOWN, lambda: self.set_level((self.doc.current + 1) % len(self.doc.maps)), ctrl=True)
+        self.shortcut(pygame.K_PAGEUP, lambda: self.set_level((self.doc.current - 1) % len(self.doc.maps)), ctrl=True)
+        self.shortcut(pygame.K_RETURN, self.train)
+        self.shortcut(pygame.K_KP_ENTER, self.train)
+
+    def _build_header(self, rect):
+        th = self.theme
+        hb = th.px(44)
+        x = rect.right - th.px(12)
+        specs = [("back", "Back", self.back, "Esc", "Leave the editor (your design is saved)", pygame.K_ESCAPE, False)]
+        if self.play.sandbox:
+            specs.append(("open", "Open file", self.open_file, "O", "Open any level file from disk (O or Ctrl+O)",
+                          pygame.K_o, False))
+            self.shortcut(pygame.K_o, self.open_file, ctrl=True)
+        specs.append(("save", "Save", lambda: self.save(True), "Ctrl+S", "Save the design now (it also autosaves)",
+                      pygame.K_s, True))
+        for bid, label, fn, sc, tip, key, ctrl in specs:
+            w = th.px(110) if bid == "back" else th.px(150) if bid == "open" else th.px(130)
+            x -= w
+            self.add(Button(bid, label, pygame.Rect(x, (th.px(64) - hb) // 2, w, hb), fn, sc, tip, size=18),
+                     key, ctrl)
+            x -= th.px(8)
+
+    def _build_palette(self):
+        """One column of tools; when they do not all fit, the column scrolls and
+        keeps the chosen tool in view."""
+        th = self.theme
+        gap = th.px(5)
+        top = self.left.y + th.px(40)
+        bottom = self.left.bottom - th.px(150)
+        n = len(self.palette)
+        ph = max(th.px(32), min(th.px(44), (bottom - top) // max(1, n) - gap))
+        fit = max(1, (bottom - top + gap) // (ph + gap))
+        if fit < n:
+            fit = max(1, (bottom - top - th.px(40) + gap) // (ph + gap))
+            top += th.px(20)
+        self.pal_first = max(0, min(getattr(self, "pal_first", 0), n - fit))
+        if self.tool < self.pal_first:
+            self.pal_first = self.tool
+        elif self.tool >= self.pal_first + fit:
+            self.pal_first = self.tool - fit + 1
+        self.pal_hidden = (self.pal_first, max(0, n - self.pal_first - fit))
+        self.pal_area = pygame.Rect(self.left.x, top, self.left.width, fit * (ph + gap))
+        for row, i in enumerate(range(self.pal_first, min(n, self.pal_first + fit))):
+            it = self.palette[i]
+            r = pygame.Rect(self.left.x + th.px(8), top + row * (ph + gap), self.left.width - th.px(16), ph)
+            entry = tiles.entry_for(it.symbol, self.chapter.legend)
+            tip = f"Paint: {it.label}" + ("" if it.category != "spawn" else " (appears on one marked cell at random)")
+            b = Button(f"tool:{i}", panels.short_label(it.label), r, lambda i=i: self.set_tool(i),
+                       str(i + 1) if i < 9 else "", tip, selected=(i == self.tool), size=16,
+                       icon=lambda s, rr, e=entry, sym=it.symbol: tiles.draw_cell(s, rr, e, sym, self.theme))
+            self.add(b, (pygame.K_1 + i) if i < 9 else None)
+        # undo / redo under the palette
+        ub = (self.left.width - th.px(24)) // 2
+        uy = self.left.bottom - th.px(142)
+        self.add(Button("undo", "Undo", pygame.Rect(self.left.x + th.px(8), uy, ub, th.px(40)), self.undo, "Ctrl+Z",
+                        "Undo the last change", size=16), pygame.K_z, True)
+        self.add(Button("redo", "Redo", pygame.Rect(self.left.x + th.px(16) + ub, uy, ub, th.px(40)), self.redo,
+                        "Ctrl+Y", "Redo", size=16), pygame.K_y, True)
+
+    def _build_tabs(self):
+        """The level tabs: as many as fit, with arrows when there are more."""
+        th = self.theme
+        c = self.center
+        h = th.px(42)
+        font = th.font(16)
+        widths = [max(th.px(80), min(th.px(190), font.size(n)[0] + th.px(28))) for n, _ in self.doc.maps]
+        aw, g = th.px(36), th.px(4)
+        cur = self.doc.current
+        n = len(widths)
+        scrolling = sum(widths) + g * (n - 1) > c.width
+        avail = c.width - (2 * (aw + g) if scrolling else 0)
+
+        def fits(f, last):
+            return sum(widths[f:last + 1]) + g * (last - f) <= avail
+        first = min(getattr(self, "tab_first", 0), cur) if scrolling else 0
+        while first < cur and not fits(first, cur):
+            first += 1
+        self.tab_first = first
+        x = c.x + (aw + g if scrolling else 0)
+        last = first - 1
+        for i in range(first, n):
+            if not fits(first, i):
+                break
+            name = self.doc.maps[i][0]
+            self.add(Button(f"tab:{i}", name, pygame.Rect(x, c.y, widths[i], h), lambda i=i: self.set_level(i),
+                            "Ctrl+Tab", f"Training level '{name}' (Ctrl+Tab / Ctrl+PgUp / Ctrl+PgDn)",
+                            selected=(i == cur), style="tab", size=16))
+            x += widths[i] + g
+            last = i
+        if scrolling:
+            self.add(Button("tabs<", "\u25c0", pygame.Rect(c.x, c.y, aw, h), lambda: self.set_level(max(0, cur - 1)),
+                            "", f"Previous level (Ctrl+PgUp); {first} more to the left", enabled=first > 0, size=16))
+            self.add(Button("tabs>", "\u25b6", pygame.Rect(c.right - aw, c.y, aw, h),
+                            lambda: self.set_level(min(n - 1, cur + 1)), "",
+                            f"Next level (Ctrl+PgDn); {n - 1 - last} more to the right", enabled=last < n - 1,
+                            size=16))
+
+    def _build_level_row(self):
+        """Under the canvas: add, copy, delete the level and change its size; the
+        buttons wrap to a second row when the centre is narrow."""
+        th = self.theme
+        c = self.center
+        can_add = self.play.sandbox or len(self.doc.maps) < self.chapter.design.max_levels
+        specs = [("add", "+ Level", self.add_level, "Ctrl+N", "Add a new training level", can_add),
+                 ("copy", "Copy", self.copy_level, "Ctrl+D", "Duplicate this level", can_add),
+                 ("delete", "Delete", self.delete_level, "Ctrl+Del", "Delete this level", len(self.doc.maps) > 1)]
         for bid, label, dr, dc, tip in (("rows-", "- row", -1, 0, "Remove a row"), ("rows+", "+ row", 1, 0, "Add a row"),
                                         ("cols-", "- col", 0, -1, "Remove a column"),
                                         ("cols+", "+ col", 0, 1, "Add a column")):
-            self.add(Button(bid, label, pygame.Rect(sx, sy, th.px(78), sb), lambda dr=dr, dc=dc: self.resize(dr, dc),
-                            "", tip + " (inside the border)", size=15))
-            sx += th.px(84)
-        self.canvas = pygame.Rect(self.center.x, ty + th_h + th.px(10), self.center.width,
-                                  sy - (ty + th_h + th.px(20)))
-        # right column: train, steps, reward
+            specs.append((bid, label, lambda dr=dr, dc=dc: self.resize(dr, dc), "", tip + " (inside the border)", True))
+        font = th.font(15)
+        widths = [max(th.px(64), font.size(label)[0] + th.px(24) + (th.px(64) if sc else 0))
+                  for _, label, _, sc, _, _ in specs] + [th.px(70)]
+        h = th.px(38)
+        rects, bottom = flow(c.x, 0, c.width, widths, h, th.px(6))
+        lift = c.bottom - bottom
+        for (bid, label, fn, sc, tip, enabled), r in zip(specs, rects):
+            self.add(Button(bid, label, r.move(0, lift), fn, sc, tip, size=15, enabled=enabled))
+        self.size_rect = rects[-1].move(0, lift)
+        row_top = rects[0].y + lift
+        self.canvas = pygame.Rect(c.x, c.y + th.px(42) + th.px(8), c.width, row_top - th.px(8) - (c.y + th.px(50)))
+
+    def _build_right(self):
+        th = self.theme
         r = self.right
-        tb = pygame.Rect(r.x, r.bottom - th.px(60), r.width, th.px(60))
-        self.add(Button("train", "Train the agent", tb, self.train, "T",
-                        "Train on these levels (needs a valid design)", style="primary", size=22), pygame.K_t)
-        self.budget_rect = pygame.Rect(r.x, r.y, r.width, th.px(172) if not self.play.sandbox else th.px(100))
-        sy2 = self.budget_rect.y + self.budget_rect.height - th.px(46)
-        self.add(Button("steps-", "-", pygame.Rect(r.right - th.px(104), sy2, th.px(44), th.px(36)),
-                        lambda: self.change_steps(-1), "[", "Fewer training steps", size=20), pygame.K_LEFTBRACKET)
-        self.add(Button("steps+", "+", pygame.Rect(r.right - th.px(54), sy2, th.px(44), th.px(36)),
-                        lambda: self.change_steps(1), "]", "More training steps", size=20), pygame.K_RIGHTBRACKET)
+        tb = pygame.Rect(r.x, r.bottom - th.px(56), r.width, th.px(56))
+        self.add(Button("train", "Train the agent", tb, self.train, "Enter",
+                        "Train on these levels (needs a valid design); Enter or T", style="primary", size=21),
+                 pygame.K_t)
+        # budget: levels and items side by side, what counts as an item, the steps bar with - and +
+        rule_h = 0 if self.play.sandbox else wrapped_height(panels.ITEMS_RULE, th.font(13), r.width - th.px(24), 1.1)
+        head = th.px(38) + (0 if self.play.sandbox else th.px(26 + 6) + rule_h + th.px(4))
+        self.budget_rect = pygame.Rect(r.x, r.y, r.width, head + th.px(34 + 12))
+        sy2 = r.y + head
+        self.add(Button("steps-", "-", pygame.Rect(r.right - th.px(104), sy2, th.px(44), th.px(34)),
+                        lambda: self.change_steps(-1), "[", "Fewer training steps ([)", size=20), pygame.K_LEFTBRACKET)
+        self.add(Button("steps+", "+", pygame.Rect(r.right - th.px(56), sy2, th.px(44), th.px(34)),
+                        lambda: self.change_steps(1), "]", "More training steps (])", size=20), pygame.K_RIGHTBRACKET)
         self.reward_rows: list[tuple[str, pygame.Rect]] = []
-        y = self.budget_rect.bottom + th.px(12)
+        y = self.budget_rect.bottom + th.px(10)
+        self.reward_rect = None
         if self.chapter.design.reward_editable:
-            rh = th.px(34)
             events = list(self.reward_table())
-            box_h = th.px(40) + len(events) * (rh + th.px(4))
-            self.reward_rect = pygame.Rect(r.x, y, r.width, box_h)
+            name_font = th.font(13)
+            row_w = r.width - th.px(24)
+            own_line = {ev: name_font.size(ev)[0] > row_w - th.px(150) for ev in events}
+            # the rows share what the problems list (at least about four lines) leaves
+            room = tb.top - th.px(10) - y - th.px(40) - th.px(110)
+            room -= sum(name_font.get_linesize() for ev in events if own_line[ev]) + len(events) * th.px(4)
+            rh = max(th.px(22), min(th.px(32), room // max(1, len(events))))
+            self.reward_rect = pygame.Rect(r.x, y, r.width, 0)
             yy = y + th.px(36)
             for ev in events:
                 row = pygame.Rect(r.x + th.px(12), yy, r.width - th.px(24), rh)
+                # a name too long to share its row with the value and buttons gets a line of its own
+                if own_line[ev]:
+                    row.height = rh + name_font.get_linesize()
                 self.reward_rows.append((ev, row))
-                self.add(Button(f"reward-:{ev}", "-", pygame.Rect(row.right - th.px(84), yy, th.px(40), rh),
+                by = row.bottom - rh
+                self.add(Button(f"reward-:{ev}", "-", pygame.Rect(row.right - th.px(84), by, th.px(40), rh),
                                 lambda ev=ev: self.change_reward(ev, -1), "", f"Lower the reward for '{ev}'", size=18))
-                self.add(Button(f"reward+:{ev}", "+", pygame.Rect(row.right - th.px(40), yy, th.px(40), rh),
+                self.add(Button(f"reward+:{ev}", "+", pygame.Rect(row.right - th.px(40), by, th.px(40), rh),
                                 lambda ev=ev: self.change_reward(ev, 1), "", f"Raise the reward for '{ev}'", size=18))
-                yy += rh + th.px(4)
-            y = self.reward_rect.bottom + th.px(12)
-        else:
-            self.reward_rect = None
-        self.problems_rect = pygame.Rect(r.x, y, r.width, tb.top - th.px(12) - y)
-
-    @staticmethod
-    def _short(label: str) -> str:
-        return (label.replace("spawn: the agent's start", "random agent start")
-                .replace("spawn: ", "random ").replace(", zone", " + zone"))
+                yy += row.height + th.px(4)
+            self.reward_rect.height = yy - y + th.px(4)
+            y = self.reward_rect.bottom + th.px(10)
+        self.problems_rect = pygame.Rect(r.x, y, r.width, tb.top - th.px(10) - y)
 
     # --- actions -------------------------------------------------------------------------
     def set_tool(self, i: int) -> None:
@@ -339,8 +406,8 @@ class EditorScene(Scene):
         self.app.pop()
 
     def open_file(self) -> None:
-        from game.ui.scenes.openfile import OpenFileScene
-        self.app.push(OpenFileScene(self.app, self.load_file))
+        if self.play.sandbox:
+            self.app.go("openfile", self.load_file)
 
     def load_file(self, lf, path: Path) -> None:
         """Replace the sandbox's file with one opened from disk."""
@@ -371,10 +438,54 @@ class EditorScene(Scene):
         self.save()
         self.play.design = self.design
         self.play.merged = designs.merged(self.chapter, self.design)
-        from game.ui.scenes.training import TrainingScene
-        self.app.push(TrainingScene(self.app, self.play))
+        self.app.next_step(self)
 
     # --- input -----------------------------------------------------------------------------
+    def key_down(self, event) -> bool:
+        """Painting without a mouse: the arrow keys move a cursor on the level,
+        Space paints the chosen tool there, Delete or Backspace erases."""
+        if event.mod & (pygame.KMOD_CTRL | pygame.KMOD_META | pygame.KMOD_ALT):
+            return False
+        moves = {pygame.K_UP: (-1, 0), pygame.K_DOWN: (1, 0), pygame.K_LEFT: (0, -1), pygame.K_RIGHT: (0, 1)}
+        rows = self.doc.rows
+        if event.key in moves:
+            r, c = self.cursor if self.cursor is not None else (len(rows) // 2, len(rows[0]) // 2)
+            dr, dc = moves[event.key]
+            self.cursor = (max(0, min(len(rows) - 1, r + dr)), max(0, min(len(rows[0]) - 1, c + dc)))
+            if event.mod & pygame.KMOD_SHIFT:  # Shift+arrows paints as it moves, like a drag
+                self._key_paint(1)
+            return True
+        if event.key == pygame.K_SPACE:
+            self._key_paint(1)
+            return True
+        if event.key == pygame.K_TAB:  # Tab / Shift+Tab: the next / previous tool (beyond keys 1-9)
+            d = -1 if event.mod & pygame.KMOD_SHIFT else 1
+            self.set_tool((self.tool + d) % len(self.palette))
+            self.rebuild()
+            return True
+        if event.key in (pygame.K_DELETE, pygame.K_BACKSPACE):
+            self._key_paint(3)
+            return True
+        if event.key == pygame.K_PAGEDOWN or event.key == pygame.K_PAGEUP:
+            return self.problems_view.handle(event)
+        return False
+
+    def _key_paint(self, button: int) -> None:
+        if self.cursor is None:
+            self.cursor = (len(self.doc.rows) // 2, len(self.doc.rows[0]) // 2)
+        self.doc.checkpoint()
+        self.stroke = button
+        self._paint(self.cursor)
+        self.stroke = None
+        self.mouse_up(None)
+
+    def wheel(self, event) -> None:
+        if self.pal_area.collidepoint(self.app.mouse):  # the wheel over the palette picks the next tool
+            self.set_tool(max(0, min(len(self.palette) - 1, self.tool - event.y)))
+            self.rebuild()
+            return
+        self.problems_view.handle(event, self.app.mouse)
+
     def mouse_down(self, event) -> None:
         if self.grid is None:
             return
@@ -393,7 +504,7 @@ class EditorScene(Scene):
             self._paint(self.hover_cell)
 
     def mouse_up(self, event) -> None:
-        if self.stroke is not None:
+        if self.stroke is not None or event is None:
             self.stroke = None
             # a stroke that changed nothing leaves no undo step
             if self.doc.undo_stack and self.doc.undo_stack[-1][0] == tuple(
@@ -439,133 +550,42 @@ class EditorScene(Scene):
             self.header(surf, "Sandbox", src.name if src else "every tile, no budget")
         else:
             self.header(surf, self.play.title, "design the training levels")
-        # palette panel
-        panel(surf, self.left, th)
-        draw_text(surf, "Palette", th.font(18, "bold"), T.ACCENT, (self.left.x + th.px(12), self.left.y + th.px(10)))
-        draw_text(surf, "left: paint   right: erase", th.font(13), T.TEXT_DIM,
-                  (self.left.x + th.px(12), self.left.bottom - th.px(54)))
-        draw_text(surf, self.saved_note or "autosaves", th.font(13), T.TEXT_DIM,
-                  (self.left.x + th.px(12), self.left.bottom - th.px(32)))
-        # canvas
-        panel(surf, self.canvas, th, (24, 28, 36))
-        area = self.canvas.inflate(-th.px(20), -th.px(20))
+        panels.draw_palette(self, surf)
+        self._draw_canvas(surf)
+        size = f"{len(self.doc.rows)} x {len(self.doc.rows[0])}"
+        draw_text(surf, size, th.font(15), T.TEXT_DIM, (self.size_rect.x + th.px(4), self.size_rect.centery),
+                  "midleft", width=self.size_rect.width)
+        panels.draw_budget(self, surf)
+        if self.reward_rect is not None:
+            panels.draw_reward(self, surf)
+        panels.draw_problems(self, surf)
+        if self.reload_error:
+            panels.draw_reload_error(self, surf)
+
+    def _draw_canvas(self, surf):
+        th = self.theme
+        panel(surf, self.canvas, th, (24, 28, 36), name="canvas")
+        area = self.canvas.inflate(-th.px(20), -th.px(44))
         self.grid = tiles.draw_map(surf, area, self.doc.rows, self.chapter.legend, th, editor=True, max_cell=th.px(72))
         g = self.grid
         pygame.draw.rect(surf, T.BORDER, g.bounds.inflate(2, 2), 1)
         for (li, r, c), msgs in self.cell_problems.items():
             if li == self.doc.current and r < g.rows and c < g.cols:
                 pygame.draw.rect(surf, T.BAD, g.rect(r, c), max(2, th.px(3)))
+        if self.cursor is not None and self.cursor[0] < g.rows and self.cursor[1] < g.cols:
+            pygame.draw.rect(surf, T.STAR, g.rect(*self.cursor), max(2, th.px(3)))
+        cell = self.hover_cell if self.hover_cell is not None else self.cursor
+        w = self.canvas.width - th.px(20)
         if self.hover_cell is not None and self.hover_cell[0] < g.rows and self.hover_cell[1] < g.cols:
             pygame.draw.rect(surf, T.ACCENT, g.rect(*self.hover_cell), 2)
-            r, c = self.hover_cell
+        if cell is not None and cell[0] < g.rows and cell[1] < g.cols:
+            r, c = cell
             row = self.doc.rows[r]
             ch = row[c] if c < len(row) else " "
-            from levels.symbols import describe_entry
             info = f"row {r + 1}, column {c + 1}: " + describe_entry(tiles.entry_for(ch, self.chapter.legend), ch)
             msgs = self.cell_problems.get((self.doc.current, r, c))
             draw_text(surf, info, th.font(15), T.TEXT_DIM, (self.canvas.x + th.px(10), self.canvas.bottom - th.px(4)),
-                      "bottomleft")
+                      "bottomleft", width=w)
             if msgs:
-                draw_text(surf, msgs[0][:110], th.font(15), T.BAD,
-                          (self.canvas.x + th.px(10), self.canvas.y + th.px(4)), "topleft")
-        size = f"{len(self.doc.rows)} x {len(self.doc.rows[0])}"
-        sx = self.buttons["cols+"].rect.right + th.px(12)
-        draw_text(surf, size, th.font(15), T.TEXT_DIM, (sx, self.buttons["cols+"].rect.centery), "midleft")
-        self._draw_budget(surf)
-        if self.reward_rect is not None:
-            self._draw_reward(surf)
-        self._draw_problems(surf)
-        if self.reload_error:
-            self._draw_reload_error(surf)
-
-    def _draw_reload_error(self, surf):
-        """The file's problems over the canvas: the design below is the last good one."""
-        th = self.theme
-        font = th.font(15)
-        r = self.canvas.inflate(-th.px(16), -th.px(16))
-        lines = [f"{self.play.source_path.name} does not load; the last good version stays "
-                 "open. Save the file again to reload:"]
-        lines += self.reload_error.splitlines()[:6]
-        out = []
-        for text in lines:
-            out += wrap(text, font, r.width - th.px(24))
-        # at the canvas's foot, at most 40% of it: the last good map stays in view
-        h = min(r.height * 2 // 5, font.get_linesize() * len(out) + th.px(20))
-        box = pygame.Rect(r.x, r.bottom - h, r.width, h)
-        panel(surf, box, th, (60, 24, 28))
-        y = box.y + th.px(10)
-        for i, text in enumerate(out):
-            if y + 2 * font.get_linesize() > box.bottom and i < len(out) - 1:
-                draw_text(surf, "... (more: python main.py check FILE)", font,
-                          T.TEXT_DIM, (box.x + th.px(12), y))
-                break
-            draw_text(surf, text, font, T.TEXT if i else T.WARN, (box.x + th.px(12), y))
-            y += font.get_linesize()
-
-    def _draw_budget(self, surf):
-        th = self.theme
-        r = self.budget_rect
-        panel(surf, r, th)
-        pad = th.px(12)
-        draw_text(surf, "Budget" if not self.play.sandbox else "Training", th.font(18, "bold"), T.ACCENT,
-                  (r.x + pad, r.y + th.px(10)))
-        b = self.budget
-        y = r.y + th.px(42)
-        bw = r.width - 2 * pad
-        if not self.play.sandbox and b is not None:
-            for label, used, mx in (("levels", b.levels_used, b.levels_max), ("items", b.items_used, b.items_max)):
-                color = T.GOOD if used <= mx else T.BAD
-                value_bar(surf, pygame.Rect(r.x + pad, y, bw, th.px(28)), used / max(1, mx), th, color,
-                          text=f"{label}: {used} / {mx}")
-                y += th.px(36)
-        steps = self.steps()
-        mx = self.chapter.design.max_steps
-        label = f"steps: {steps:,}" + ("" if self.play.sandbox else f" / {mx:,}")
-        value_bar(surf, pygame.Rect(r.x + pad, r.bottom - th.px(46), bw - th.px(112), th.px(36)),
-                  steps / max(1, mx), th, T.GOOD if steps <= mx else T.BAD, text=label)
-
-    def _draw_reward(self, surf):
-        th = self.theme
-        panel(surf, self.reward_rect, th)
-        draw_text(surf, "Reward (editable)", th.font(18, "bold"), T.ACCENT,
-                  (self.reward_rect.x + th.px(12), self.reward_rect.y + th.px(8)))
-        table = self.reward_table()
-        for ev, row in self.reward_rows:
-            v = table.get(ev, 0.0)
-            draw_text(surf, ev, th.font(17), T.TEXT, (row.x, row.centery), "midleft")
-            color = T.GOOD if v > 0 else T.BAD if v < 0 else T.TEXT_DIM
-            draw_text(surf, f"{v:+g}", th.font(17, "bold"), color, (row.right - th.px(96), row.centery), "midright")
-
-    def _draw_problems(self, surf):
-        th = self.theme
-        r = self.problems_rect
-        if r.height < th.px(40):
-            return
-        panel(surf, r, th)
-        pad = th.px(12)
-        ok = not self.problems
-        draw_text(surf, "Ready to train" if ok else f"{len(self.problems)} problem" + ("s" if len(self.problems) > 1 else ""),
-                  th.font(18, "bold"), T.GOOD if ok else T.BAD, (r.x + pad, r.y + th.px(10)))
-        y = r.y + th.px(40)
-        font = th.font(15)
-        if ok:
-            for line in wrap("The design is valid. Press Train (T) to watch the agent learn on these levels.",
-                             font, r.width - 2 * pad):
-                draw_text(surf, line, font, T.TEXT_DIM, (r.x + pad, y))
-                y += font.get_linesize()
-            return
-        names = [n for n, _ in self.doc.maps]
-        starts = {}
-        for (li, rr, cc), msgs in self.cell_problems.items():
-            for msg in msgs:
-                starts[msg] = (li, rr, cc)
-        for p in self.problems:
-            where = starts.get(p.message)
-            head = f"{names[where[0]]}, row {where[1] + 1}, col {where[2] + 1}: " if where else f"line {p.line}: "
-            for line in wrap(head + p.message, font, r.width - 2 * pad):
-                if y + font.get_linesize() > r.bottom - pad:
-                    draw_text(surf, "...", font, T.TEXT_DIM, (r.x + pad, y))
-                    return
-                draw_text(surf, line, font, T.WARN if line.startswith(head[:6]) else T.TEXT, (r.x + pad, y))
-                y += font.get_linesize()
-            y += th.px(6)
+                draw_text(surf, msgs[0], th.font(15), T.BAD, (self.canvas.x + th.px(10), self.canvas.y + th.px(4)),
+                          "topleft", width=w)

@@ -25,12 +25,15 @@ def known_files() -> list[Path]:
 
 class OpenFileScene(Scene):
     title = "Open a level file"
+    name = "openfile"
 
     def __init__(self, app, on_open):
         super().__init__(app)
         self.on_open = on_open
         self.files = known_files()
         self.input = TextInput(pygame.Rect(0, 0, 10, 10), "", True, self.open_path)
+        self.first = 0       # the first known file shown (the list scrolls)
+        self.hidden = (0, 0)  # files above and below the list
 
     def build(self, rect):
         th = self.theme
@@ -41,11 +44,17 @@ class OpenFileScene(Scene):
                         "Open the file at this path", style="primary", size=20))
         self.add(Button("cancel", "Cancel", pygame.Rect(m, rect.bottom - th.px(70), th.px(160), th.px(50)),
                         self.app.pop, "Esc", "Back to the editor"), pygame.K_ESCAPE)
-        y = self.input.rect.bottom + th.px(50)
+        y = self.input.rect.bottom + th.px(50) + th.px(20)
         h = th.px(38)
-        for i, f in enumerate(self.files):
-            if y + h > rect.bottom - th.px(90):
-                break
+        fit = max(1, (rect.bottom - th.px(110) - y) // (h + th.px(6)))
+        self.first = max(0, min(self.first, len(self.files) - fit))
+        shown = range(self.first, min(len(self.files), self.first + fit))
+        self.hidden = (self.first, len(self.files) - shown.stop)
+        self.list_top, self.list_bottom = y - th.px(20), y + fit * (h + th.px(6))
+        self.shortcut(pygame.K_PAGEDOWN, lambda: self.scroll(fit))
+        self.shortcut(pygame.K_PAGEUP, lambda: self.scroll(-fit))
+        for i in shown:
+            f = self.files[i]
             try:
                 label = str(f.relative_to(ROOT))
             except ValueError:
@@ -53,6 +62,13 @@ class OpenFileScene(Scene):
             self.add(Button(f"file:{i}", label, pygame.Rect(m, y, rect.width - 2 * m, h),
                             lambda f=f: self.open_path(str(f)), "", str(f), size=16, style="ghost"))
             y += h + th.px(6)
+
+    def scroll(self, d: int) -> None:
+        self.first = max(0, self.first + d)
+        self.rebuild()
+
+    def wheel(self, event) -> None:
+        self.scroll(-event.y * 3)
 
     def key_down(self, event) -> bool:
         if event.key == pygame.K_ESCAPE:
@@ -79,4 +95,12 @@ class OpenFileScene(Scene):
         self.header(surf, "Open a level file", "sandbox")
         draw_text(surf, "Path to a .toml level file:", th.font(18), T.TEXT_DIM, (self.input.rect.x, self.input.rect.y - th.px(30)))
         self.input.draw(surf, th, self.t)
-        draw_text(surf, "Or pick one:", th.font(18), T.TEXT_DIM, (self.input.rect.x, self.input.rect.bottom + th.px(18)))
+        draw_text(surf, "Or pick one (wheel or PgUp/PgDn to scroll):", th.font(18), T.TEXT_DIM,
+                  (self.input.rect.x, self.input.rect.bottom + th.px(18)))
+        small = th.font(14, "bold")
+        if self.hidden[0]:
+            draw_text(surf, f"\u25b2 {self.hidden[0]} more above", small, T.ACCENT,
+                      (self.input.rect.x, self.list_top))
+        if self.hidden[1]:
+            draw_text(surf, f"\u25bc {self.hidden[1]} more below", small, T.ACCENT,
+                      (self.input.rect.x, self.list_bottom))

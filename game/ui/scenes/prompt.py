@@ -11,6 +11,8 @@ from game.ui.widgets import Button, TextInput, draw_text
 
 
 class PromptScene(Scene):
+    name = "prompt"
+
     def __init__(self, app, title: str, question: str, initial: str, on_done, note: str = ""):
         super().__init__(app)
         self.title = title

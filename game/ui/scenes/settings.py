@@ -10,18 +10,20 @@ from game.ui import theme as T
 from game.ui.scene import Scene
 from game.ui.widgets import Button, draw_text, panel
 from game.ui import tiles
+from levels import world
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0)
 
 
 class SettingsScene(Scene):
     title = "Settings"
+    name = "settings"
 
     def build(self, rect):
         th = self.theme
         s = self.app.progress.settings
-        x = th.px(60)
-        y = th.px(90)
+        x = th.px(40)
+        y = th.px(64) + th.px(20)
         w = min(rect.width - 2 * x, th.px(760))
         rows = [
             ("presenter", f"Presenter mode: {'on' if s.presenter else 'off'}", self.toggle_presenter, "P",
@@ -44,16 +46,20 @@ class SettingsScene(Scene):
         ]
         # rows share the height left above the Back button, so they fit at 1024x768
         back_h = th.px(54)
-        room = rect.height - y - back_h - th.px(40)
+        room = rect.height - y - back_h - th.px(24)
         gap = th.px(12)
         h = max(th.px(34), min(th.px(64), room // len(rows) - gap))
         size = 22 if h >= th.px(56) else 18
         for i, (bid, label, fn, sc, tip, key, sel) in enumerate(rows):
             r = pygame.Rect(x, y + i * (h + gap), w, h)
             self.add(Button(bid, label, r, fn, sc, tip, selected=sel, size=size), key)
-        back = pygame.Rect(x, y + len(rows) * (h + gap) + th.px(12), th.px(200), back_h)
-        self.add(Button("back", "Back", back, self.app.pop, "Esc", "Back to the previous screen"), pygame.K_ESCAPE)
-        self.preview = pygame.Rect(x + w + th.px(40), y, rect.right - (x + w + th.px(40)) - th.px(40), th.px(300))
+        back = pygame.Rect(x, y + len(rows) * (h + gap) + th.px(8), th.px(200), back_h)
+        self.add(Button("back", "Done", back, self.app.pop, "Enter", "Back to the previous screen (Enter or Esc)",
+                        style="primary"), pygame.K_RETURN)
+        self.shortcut(pygame.K_ESCAPE, self.app.pop)
+        self.shortcut(pygame.K_KP_ENTER, self.app.pop)
+        self.preview = pygame.Rect(x + w + th.px(40), y, rect.right - (x + w + th.px(40)) - th.px(40),
+                                   min(th.px(300), rect.bottom - y - th.px(20)))
 
     def _save(self):
         self.app.save_progress()
@@ -81,23 +87,19 @@ class SettingsScene(Scene):
         self._save()
 
     def ask_nickname(self):
-        from game.ui.scenes.prompt import PromptScene
-
         def done(text: str) -> None:
             self.app.progress.settings.nickname = text[:40]
             self._save()
-        self.app.push(PromptScene(self.app, "Nickname", "Your nickname for class results "
-                                  "(leave empty for none):", self.app.progress.settings.nickname,
-                                  done, "Shown to your instructor in the class summary; "
-                                  "nothing else about you is recorded."))
+        self.app.go("prompt", "Nickname", "Your nickname for class results (leave empty for none):",
+                    self.app.progress.settings.nickname, done,
+                    "Shown to your instructor in the class summary; nothing else about you is recorded.")
 
     def export(self):
         from game.ui.classroom import export
         export(self.app)
 
     def class_view(self):
-        from game.ui.scenes.classview import ClassViewScene
-        self.app.push(ClassViewScene(self.app))
+        self.app.go("classview")
 
     def toggle_sound(self):
         s = self.app.progress.settings
@@ -107,19 +109,26 @@ class SettingsScene(Scene):
     def draw_content(self, surf):
         self.header(surf, "Settings", "saved for this user")
         th = self.theme
-        if self.preview.width > th.px(160):
-            panel(surf, self.preview, th)
-            draw_text(surf, "Objects", th.font(18, "bold"), T.TEXT, (self.preview.x + th.px(16), self.preview.y + th.px(12)))
-            from levels import world
-            cell = min(th.px(56), (self.preview.width - th.px(32)) // 4)
-            for i, kind in enumerate(world.KINDS):
-                r = pygame.Rect(self.preview.x + th.px(16) + (i % 4) * cell,
-                                self.preview.y + th.px(48) + (i // 4) * (cell + th.px(22)), cell, cell)
-                surf.blit(tiles.terrain_surface("floor", cell), r.topleft)
-                color = world.DEFAULT_COLOR[kind]
-                surf.blit(tiles.object_surface(kind, color, 2025 if world.KIND[kind].shows_year else 0, cell, th), r.topleft)
-                draw_text(surf, kind, th.font(13), T.TEXT_DIM, (r.centerx, r.bottom + th.px(2)), "midtop")
-            y = self.preview.y + th.px(48) + 2 * (cell + th.px(22)) + th.px(6)
-            for i, c in enumerate(world.COLORS):
-                r = pygame.Rect(self.preview.x + th.px(16) + i * (cell * 4 // 6), y, cell * 4 // 6, cell * 4 // 6)
-                surf.blit(tiles.object_surface("coin", c, 0, r.width, th), r.topleft)
+        label_font = th.font(13)
+        col_w = max(label_font.size(k)[0] for k in world.KINDS) + th.px(12)
+        cols = max(1, (self.preview.width - th.px(32)) // col_w)
+        cell = min(th.px(56), col_w - th.px(12))
+        rows = -(-len(world.KINDS) // cols)
+        need = th.px(48) + rows * (cell + th.px(22)) + th.px(6) + cell * 4 // 6 + th.px(12)
+        if cols < 2 or need > self.preview.height:
+            return
+        box = pygame.Rect(self.preview.x, self.preview.y, self.preview.width, need)
+        panel(surf, box, th, name="objects preview")
+        draw_text(surf, "Objects", th.font(18, "bold"), T.TEXT, (box.x + th.px(16), box.y + th.px(12)))
+        for i, kind in enumerate(world.KINDS):
+            cx = self.preview.x + th.px(16) + (i % cols) * col_w + col_w // 2
+            r = pygame.Rect(0, self.preview.y + th.px(48) + (i // cols) * (cell + th.px(22)), cell, cell)
+            r.centerx = cx
+            surf.blit(tiles.terrain_surface("floor", cell), r.topleft)
+            color = world.DEFAULT_COLOR[kind]
+            surf.blit(tiles.object_surface(kind, color, 2025 if world.KIND[kind].shows_year else 0, cell, th), r.topleft)
+            draw_text(surf, kind, label_font, T.TEXT_DIM, (r.centerx, r.bottom + th.px(2)), "midtop")
+        y = self.preview.y + th.px(48) + rows * (cell + th.px(22)) + th.px(6)
+        for i, c in enumerate(world.COLORS):
+            r = pygame.Rect(self.preview.x + th.px(16) + i * (cell * 4 // 6), y, cell * 4 // 6, cell * 4 // 6)
+            surf.blit(tiles.object_surface("coin", c, 0, r.width, th), r.topleft)

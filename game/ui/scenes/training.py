@@ -24,6 +24,7 @@ AGENT_KEYS = {1: pygame.K_1, 4: pygame.K_4, 8: pygame.K_8}
 
 class TrainingScene(Scene):
     title = "Training"
+    name = "training"
 
     def __init__(self, app, play: PlayState, seed: int = 0, steps: int | None = None):
         super().__init__(app)
@@ -63,16 +64,17 @@ class TrainingScene(Scene):
         m = th.px(20)
         top = th.px(64) + m
         right_w = max(th.px(380), rect.width * 2 // 5)
-        self.view_rect = pygame.Rect(m, top, rect.width - right_w - 3 * m, rect.height - top - th.px(110))
-        self.side = pygame.Rect(self.view_rect.right + m, top, right_w, self.view_rect.height)
-        self.bar = pygame.Rect(m, self.view_rect.bottom + th.px(16), rect.width - 2 * m, th.px(34))
         bh = th.px(52)
-        y = rect.bottom - bh - th.px(8)
+        y = rect.bottom - bh - th.px(10)
+        # from the bottom up: the buttons, the progress bar, then the live view and the side
+        self.bar = pygame.Rect(m, y - th.px(12) - th.px(32), rect.width - 2 * m, th.px(32))
+        self.view_rect = pygame.Rect(m, top, rect.width - right_w - 3 * m, self.bar.top - th.px(12) - top)
+        self.side = pygame.Rect(self.view_rect.right + m, top, right_w, self.view_rect.height)
         cancel = pygame.Rect(m, y, th.px(160), bh)
         self.add(Button("cancel", "Cancel", cancel, self.cancel, "Esc", "Stop training and go back to the editor",
                         style="danger", size=20), pygame.K_ESCAPE)
         nxt = pygame.Rect(0, 0, th.px(300), bh)
-        nxt.bottomright = (rect.right - m, rect.bottom - th.px(8))
+        nxt.bottomright = (rect.right - m, y + bh)
         x = cancel.right + m
         g = th.px(6)
         room = nxt.left - m - x   # the agent buttons share what lies between Cancel and Next
@@ -89,6 +91,7 @@ class TrainingScene(Scene):
         self.add(Button("next", "Next: make a prediction", nxt, self.next, "Enter",
                         "Say what you expect the agents to do on deployment", style="primary",
                         enabled=self.finished and self.play.training is not None, size=20), pygame.K_RETURN)
+        self.shortcut(pygame.K_KP_ENTER, self.next)
 
     # --- actions ---------------------------------------------------------------------
     def cancel(self) -> None:
@@ -112,8 +115,7 @@ class TrainingScene(Scene):
     def next(self) -> None:
         if not self.finished or self.play.training is None:
             return
-        from game.ui.scenes.predict import PredictScene
-        self.app.push(PredictScene(self.app, self.play))
+        self.app.next_step(self)
 
     def close(self) -> None:
         if not self.job.done:
@@ -163,12 +165,21 @@ class TrainingScene(Scene):
 
     def _draw_live(self, surf):
         th = self.theme
-        panel(surf, self.view_rect, th, (24, 28, 36))
+        panel(surf, self.view_rect, th, (24, 28, 36), name="live view")
         k = min(self.play.shown, self.view.agents - 1)
         who = f"Agent {k + 1} of {self.view.agents} (seed {self.pipeline.seeds[k]})" if self.view.agents > 1 \
             else "The agent"
-        draw_text(surf, f"{who} playing its current policy", th.font(18, "bold"), T.ACCENT,
-                  (self.view_rect.x + th.px(14), self.view_rect.y + th.px(10)))
+        waiting = self.view.live_agents[k] is None
+        title = f"{who} playing its current policy"
+        note = "waiting for the first policy..."
+        title_w = self.view_rect.width - th.px(28)
+        font, nfont = th.font(18, "bold"), th.font(16)
+        if font.size(title)[0] > title_w:
+            title = f"{who} playing"
+        if waiting and font.size(title)[0] + nfont.size(note)[0] + th.px(20) > title_w:
+            title, note = note, ""  # too narrow for both: say what is happening now
+        draw_text(surf, title, font, T.ACCENT, (self.view_rect.x + th.px(14), self.view_rect.y + th.px(10)),
+                  width=title_w)
         if self.live is None:
             return
         n = len(self.live.levels)
@@ -178,17 +189,16 @@ class TrainingScene(Scene):
         inner.top += th.px(30)
         inner.height -= th.px(30)
         cw, ch = inner.width // cols, inner.height // rows
-        waiting = self.view.live_agents[k] is None
         for i in range(n):
             cell = pygame.Rect(inner.x + (i % cols) * cw, inner.y + (i // cols) * ch, cw, ch).inflate(-th.px(10), -th.px(10))
-            draw_text(surf, self.live.levels[i].name, th.font(15), T.TEXT_DIM, (cell.x, cell.y))
+            draw_text(surf, self.live.levels[i].name, th.font(15), T.TEXT_DIM, (cell.x, cell.y), width=cell.width)
             area = cell.copy()
             area.top += th.px(22)
             area.height -= th.px(22)
             terrain, objs, agent, facing, _ = self.live.view(i)
             tiles.draw_world(surf, area, terrain, objs, agent, facing, th, max_cell=th.px(64))
-        if waiting:
-            draw_text(surf, "waiting for the first policy...", th.font(16), T.TEXT_DIM,
+        if waiting and note:
+            draw_text(surf, note, nfont, T.TEXT_DIM,
                       (self.view_rect.right - th.px(14), self.view_rect.y + th.px(12)), "topright")
 
     def _draw_side(self, surf):
@@ -197,12 +207,12 @@ class TrainingScene(Scene):
         v = self.view
         k = min(self.play.shown, v.agents - 1)
         chart = pygame.Rect(s.x, s.y, s.width, s.height * 9 // 20)
-        title = "Learning curve: intended goal on training levels"
+        title = "Intended goal on training levels"
         if v.agents > 1:
             title = f"Agent {k + 1}: success on training levels"
         line_chart(surf, chart, [c[1] for c in v.curves[k]], th, title, 0.0, 1.0, T.GOOD, "training steps")
         stats = pygame.Rect(s.x, chart.bottom + th.px(14), s.width, s.bottom - chart.bottom - th.px(14))
-        panel(surf, stats, th)
+        panel(surf, stats, th, name="stats")
         p = v.progress[k]
         success = v.success[k]
         rows = [("success", f"{success * 100:.0f}%" if success is not None else "-"),
@@ -219,6 +229,7 @@ class TrainingScene(Scene):
         size = 19 if step >= th.px(28) else 15
         font, bold = th.font(size), th.font(size + 2, "bold")
         for name, value in rows:
-            draw_text(surf, name, font, T.TEXT_DIM, (stats.x + th.px(16), y + step // 2), "midleft")
+            draw_text(surf, name, font, T.TEXT_DIM, (stats.x + th.px(16), y + step // 2), "midleft",
+                      width=stats.width - th.px(44) - bold.size(value)[0])
             draw_text(surf, value, bold, T.TEXT, (stats.right - th.px(16), y + step // 2), "midright")
             y += step

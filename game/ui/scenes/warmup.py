@@ -1,8 +1,11 @@
 """First launch: the learner's numba kernels compile (about half a minute cold,
 a second or two when cached). This screen runs agents.warmup.warm_up in a
-background job (game.jobs) and shows its progress, so the window never looks frozen."""
+background job (game.jobs) and shows its progress, function by function, with the
+time so far and a spinner that turns every frame, so the window never looks frozen."""
 
 from __future__ import annotations
+
+import math
 
 import pygame
 
@@ -22,6 +25,8 @@ def _warm(report):
 
 
 class WarmupScene(Scene):
+    name = "warmup"
+
     def __init__(self, app, then, fn=_warm):
         super().__init__(app)
         self.then = then
@@ -47,4 +52,12 @@ class WarmupScene(Scene):
         fraction, label = self.task.snapshot() or (0.0, "")
         progress_bar(surf, bar, fraction, th, label=f"{fraction * 100:.0f}%")
         draw_text(surf, label or "starting...", th.font(18), T.TEXT_DIM,
-                  (w // 2, bar.bottom + th.px(24)), "center")
+                  (w // 2, bar.bottom + th.px(24)), "center", width=w - th.px(40))
+        draw_text(surf, f"{self.t:.0f} s so far", th.font(16), T.TEXT_DIM, (w // 2, bar.bottom + th.px(56)), "center")
+        c = (bar.left - th.px(28), bar.centery)
+        if c[0] > th.px(20):
+            for k in range(8):  # turns every frame, even while one long function compiles
+                a = self.t * 5 + k * math.pi / 4
+                shade = 60 + 24 * k
+                pygame.draw.circle(surf, (shade // 2, shade * 3 // 4, shade),
+                                   (c[0] + th.px(12) * math.cos(a), c[1] + th.px(12) * math.sin(a)), th.px(3))
