@@ -136,114 +136,63 @@ def active_inputs(obs, n_cells, C, idx, val):
 
 
 @njit(**_JIT)
-def add_rows(out, tmp, W, rows, xs, n):
-    """out += sum over k < n of xs[k] * W[rows[k], :], element-wise over the outputs (so
-    it vectorizes without reordering a sum). The even-numbered rows are added into out
-    and the odd-numbered ones into tmp (zeroed here), each in order, and tmp is added
-    last: two independent chains of fused multiply-adds keep the processor busy, and
-    the order is the same on every machine. Four rows per pass, so out and tmp make a
-    quarter of the trips through memory."""
-    nout = out.shape[0]
-    for q in range(nout):
-        tmp[q] = 0.0
-    k = 0
-    while k + 4 <= n:
-        r0, r1, r2, r3 = rows[k], rows[k + 1], rows[k + 2], rows[k + 3]
-        x0, x1, x2, x3 = xs[k], xs[k + 1], xs[k + 2], xs[k + 3]
-        for q in range(nout):
-            out[q] = fma(x2, W[r2, q], fma(x0, W[r0, q], out[q]))
-            tmp[q] = fma(x3, W[r3, q], fma(x1, W[r1, q], tmp[q]))
-        k += 4
-    while k < n:
-        r0 = rows[k]
-        x0 = xs[k]
-        if k % 2 == 0:
-            for q in range(nout):
-                out[q] = fma(x0, W[r0, q], out[q])
-        else:
-            for q in range(nout):
-                tmp[q] = fma(x0, W[r0, q], tmp[q])
-        k += 1
-    for q in range(nout):
-        out[q] += tmp[q]
-
-
-@njit(**_JIT)
-def nonzero(xs, n, on, xon):
-    """The indices (on) and values (xon) of the nonzero entries of xs[:n]; returns how
-    many. Branch-free: which units are on is a coin toss the processor cannot predict."""
-    k = 0
-    for i in range(n):
-        x = xs[i]
-        on[k] = i
-        xon[k] = x
-        k += x != 0.0
-    return k
-
-
-@njit(**_JIT)
-def forward(params, sizes, offs, idx, val, n_act, acts, logits, on, xon):
+def forward(params, sizes, offs, idx, val, n_act, acts, logits):
     """One sample through the network. acts[l, :] receives hidden layer l's ReLU
-    output, logits[:4] the action logits; returns the value. on (int64) and xon
-    (float32), at least as long as the widest layer, are scratch.
+    output, logits[:4] the action logits; returns the value.
+    Each layer adds the rows of its inputs that are on, scaled, in input order,
+    element-wise over its outputs: vectorized, and the same sums on every processor.
     (Weights are read through 2-d views of the flat vector: with indices that start
     at 0 numba drops its negative-index checks and the inner loops vectorize.)"""
     nh = sizes.shape[0] - 1
     h = sizes[1]
-    zero = np.float32(0.0)
     W = params[offs[0]:offs[0] + sizes[0] * h].reshape((sizes[0], h))
     b = params[offs[1]:offs[1] + h]
-    out = acts[0, :h]
-    out[:] = b
-    tmp = acts[nh, :]
-    add_rows(out, tmp, W, idx, val, n_act)
     for q in range(h):
-        out[q] = max(out[q], zero)  # ReLU, branch-free
+        acts[0, q] = b[q]
+    for a in range(n_act):
+        i = idx[a]
+        x = val[a]
+        for q in range(h):
+            acts[0, q] = fma(x, W[i, q], acts[0, q])
+    for q in range(h):
+        if acts[0, q] < 0.0:
+            acts[0, q] = 0.0
     for l in range(1, nh):
         nin, nout = sizes[l], sizes[l + 1]
         W = params[offs[2 * l]:offs[2 * l] + nin * nout].reshape((nin, nout))
         b = params[offs[2 * l + 1]:offs[2 * l + 1] + nout]
-        out = acts[l, :nout]
-        out[:] = b
-        n_on = nonzero(acts[l - 1], nin, on, xon)  # ReLU leaves about half at 0
-        add_rows(out, tmp, W, on, xon, n_on)
         for q in range(nout):
-            out[q] = max(out[q], zero)
+            acts[l, q] = b[q]
+        for i in range(nin):
+            x = acts[l - 1, i]
+            if x != 0.0:
+                for q in range(nout):
+                    acts[l, q] = fma(x, W[i, q], acts[l, q])
+        for q in range(nout):
+            if acts[l, q] < 0.0:
+                acts[l, q] = 0.0
     hk = sizes[nh]
     PW = params[offs[2 * nh]:offs[2 * nh] + hk * N_ACTIONS].reshape((hk, N_ACTIONS))
     vw = params[offs[2 * nh + 2]:offs[2 * nh + 2] + hk]
     pb = offs[2 * nh + 1]
-    n_on = nonzero(acts[nh - 1], hk, on, xon)
-    # the heads are five sums over those units: each in two chains (alternate units),
-    # added at the end, so the sums need not wait on one another
-    a0 = a1 = a2 = a3 = av = np.float32(0.0)
-    c0 = c1 = c2 = c3 = cv = np.float32(0.0)
-    for k in range(0, n_on - 1, 2):
-        i, j = on[k], on[k + 1]
-        xa, xc = xon[k], xon[k + 1]
-        a0 = fma(xa, PW[i, 0], a0)
-        c0 = fma(xc, PW[j, 0], c0)
-        a1 = fma(xa, PW[i, 1], a1)
-        c1 = fma(xc, PW[j, 1], c1)
-        a2 = fma(xa, PW[i, 2], a2)
-        c2 = fma(xc, PW[j, 2], c2)
-        a3 = fma(xa, PW[i, 3], a3)
-        c3 = fma(xc, PW[j, 3], c3)
-        av = fma(xa, vw[i], av)
-        cv = fma(xc, vw[j], cv)
-    if n_on % 2:
-        i = on[n_on - 1]
-        xa = xon[n_on - 1]
-        a0 = fma(xa, PW[i, 0], a0)
-        a1 = fma(xa, PW[i, 1], a1)
-        a2 = fma(xa, PW[i, 2], a2)
-        a3 = fma(xa, PW[i, 3], a3)
-        av = fma(xa, vw[i], av)
-    logits[0] = params[pb] + (a0 + c0)
-    logits[1] = params[pb + 1] + (a1 + c1)
-    logits[2] = params[pb + 2] + (a2 + c2)
-    logits[3] = params[pb + 3] + (a3 + c3)
-    return params[offs[2 * nh + 3]] + (av + cv)
+    l0 = params[pb]
+    l1 = params[pb + 1]
+    l2 = params[pb + 2]
+    l3 = params[pb + 3]
+    value = params[offs[2 * nh + 3]]
+    for i in range(hk):
+        x = acts[nh - 1, i]
+        if x != 0.0:
+            l0 = fma(x, PW[i, 0], l0)
+            l1 = fma(x, PW[i, 1], l1)
+            l2 = fma(x, PW[i, 2], l2)
+            l3 = fma(x, PW[i, 3], l3)
+            value = fma(x, vw[i], value)
+    logits[0] = l0
+    logits[1] = l1
+    logits[2] = l2
+    logits[3] = l3
+    return value
 
 
 @njit(**_JIT)
@@ -261,11 +210,11 @@ def transpose_hidden(params, sizes, offs, wt):
 
 
 @njit(**_JIT)
-def backward(params, wt, grads, sizes, offs, idx, val, n_act, acts, dlogits, dvalue, dbuf, on, xon):
+def backward(params, wt, grads, sizes, offs, idx, val, n_act, acts, dlogits, dvalue, dbuf):
     """Accumulate into `grads` the gradient of a loss whose derivatives with respect
     to the logits and the value are dlogits and dvalue (after `forward` filled acts).
-    wt holds the hidden weights transposed (`transpose_hidden`); dbuf (float32[2, max
-    hidden]), on and xon (as `forward`'s) are scratch."""
+    wt holds the hidden weights transposed (`transpose_hidden`); dbuf is scratch
+    float32[2, max hidden]."""
     nh = sizes.shape[0] - 1
     hk = sizes[nh]
     o = offs[2 * nh]
@@ -276,16 +225,17 @@ def backward(params, wt, grads, sizes, offs, idx, val, n_act, acts, dlogits, dva
     gvw = grads[o:o + hk]
     d0, d1, d2, d3 = dlogits[0], dlogits[1], dlogits[2], dlogits[3]
     cur = 0
-    zero = np.float32(0.0)
-    for i in range(hk):  # branch-free: an inactive unit (x = 0) adds 0 and passes back 0
+    for i in range(hk):
         x = acts[nh - 1, i]
-        back = (vw[i] * dvalue + PW[i, 0] * d0 + PW[i, 1] * d1 + PW[i, 2] * d2 + PW[i, 3] * d3)
-        dbuf[cur, i] = back if x > 0.0 else zero  # ReLU: no gradient through an inactive unit
-        GPW[i, 0] = fma(x, d0, GPW[i, 0])
-        GPW[i, 1] = fma(x, d1, GPW[i, 1])
-        GPW[i, 2] = fma(x, d2, GPW[i, 2])
-        GPW[i, 3] = fma(x, d3, GPW[i, 3])
-        gvw[i] = fma(x, dvalue, gvw[i])
+        if x > 0.0:
+            dbuf[cur, i] = fma(PW[i, 3], d3, fma(PW[i, 2], d2, fma(PW[i, 1], d1, fma(PW[i, 0], d0, vw[i] * dvalue))))
+            GPW[i, 0] = fma(x, d0, GPW[i, 0])
+            GPW[i, 1] = fma(x, d1, GPW[i, 1])
+            GPW[i, 2] = fma(x, d2, GPW[i, 2])
+            GPW[i, 3] = fma(x, d3, GPW[i, 3])
+            gvw[i] = fma(x, dvalue, gvw[i])
+        else:
+            dbuf[cur, i] = 0.0  # ReLU: no gradient through an inactive unit
     pb = offs[2 * nh + 1]
     for a in range(N_ACTIONS):
         grads[pb + a] += dlogits[a]
@@ -300,20 +250,22 @@ def backward(params, wt, grads, sizes, offs, idx, val, n_act, acts, dlogits, dva
         nxt = dbuf[1 - cur]
         for q in range(nout):
             gb[q] += d[q]
-        # nxt = W d, as the rows of W^T scaled and added (element-wise over the inputs),
-        # only the rows of units that were on: d is 0 for the others
-        n_on = nonzero(d, nout, on, xon)
-        out = nxt[:nin]
-        out[:] = 0.0
-        add_rows(out, acts[nh, :], WT, on, xon, n_on)
-        n_on = nonzero(acts[l - 1], nin, on, xon)  # the rows of inputs that were on
-        for k in range(n_on):
-            i = on[k]
-            x = xon[k]
-            for q in range(nout):
-                GW[i, q] = fma(x, d[q], GW[i, q])
+        # nxt = W d, as the rows of W^T scaled and added: element-wise over the inputs,
+        # each sum in the order q = 0, 1, ... on every processor
         for i in range(nin):
-            nxt[i] = nxt[i] if acts[l - 1, i] > 0.0 else zero
+            nxt[i] = 0.0
+        for q in range(nout):
+            dq = d[q]
+            if dq != 0.0:
+                for i in range(nin):
+                    nxt[i] = fma(WT[q, i], dq, nxt[i])
+        for i in range(nin):
+            x = acts[l - 1, i]
+            if x > 0.0:
+                for q in range(nout):
+                    GW[i, q] = fma(x, d[q], GW[i, q])
+            else:
+                nxt[i] = 0.0
         cur = 1 - cur
     h = sizes[1]
     o = offs[0]
@@ -374,21 +326,20 @@ def widest_layer(sizes):
 @njit(**_JIT)
 def scratch(sizes, L):
     """The scratch arrays one sample's pass through the network uses, for observations
-    of L codes: (acts, on, xon, logits, probs, idx, val), as `active_inputs`,
-    `forward` and `softmax` take them."""
-    maxh = widest_layer(sizes)
-    return (np.zeros((sizes.shape[0], maxh), np.float32), np.zeros(maxh, np.int64),
-            np.zeros(maxh, np.float32), np.zeros(N_ACTIONS, np.float32),
-            np.zeros(N_ACTIONS, np.float32), np.zeros(L * 4, np.int64), np.zeros(L * 4, np.float32))
+    of L codes: (acts, logits, probs, idx, val), as `active_inputs`, `forward` and
+    `softmax` take them."""
+    return (np.zeros((sizes.shape[0] - 1, widest_layer(sizes)), np.float32),
+            np.zeros(N_ACTIONS, np.float32), np.zeros(N_ACTIONS, np.float32),
+            np.zeros(L * 4, np.int64), np.zeros(L * 4, np.float32))
 
 
 @njit(**_JIT)
 def policy_batch(params, sizes, offs, obs, n_cells, C, probs, values):
     """Action probabilities and values for every row of obs (int32[N, L])."""
-    acts, on, xon, logits, p, idx, val = scratch(sizes, obs.shape[1])
+    acts, logits, p, idx, val = scratch(sizes, obs.shape[1])
     for i in range(obs.shape[0]):
         n = active_inputs(obs[i], n_cells, C, idx, val)
-        values[i] = forward(params, sizes, offs, idx, val, n, acts, logits, on, xon)
+        values[i] = forward(params, sizes, offs, idx, val, n, acts, logits)
         softmax(logits, p)
         for a in range(N_ACTIONS):
             probs[i, a] = p[a]

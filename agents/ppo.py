@@ -163,7 +163,7 @@ def ppo_rollout(ls, st, view, shape_range, n_cells, C, params, sizes, offs, hp,
     B = obs_buf.shape[0]
     T = B // N
     L = obs_now.shape[1]
-    acts, on, xon, logits, probs, idx, val = scratch(sizes, L)
+    acts, logits, probs, idx, val = scratch(sizes, L)
     actions = np.zeros(N, np.int32)
     events = np.zeros(N, np.int32)
     rewards = np.zeros(N, np.float32)
@@ -184,7 +184,7 @@ def ppo_rollout(ls, st, view, shape_range, n_cells, C, params, sizes, offs, hp,
             for k in range(L):
                 obs_buf[row, k] = obs_now[i, k]
             n = active_inputs(obs_now[i], n_cells, C, idx, val)
-            value = forward(params, sizes, offs, idx, val, n, acts, logits, on, xon)
+            value = forward(params, sizes, offs, idx, val, n, acts, logits)
             lse = softmax(logits, probs)
             a = sample_action(probs, rng_uniform(sample_rng, i))
             actions[i] = a
@@ -214,7 +214,7 @@ def ppo_rollout(ls, st, view, shape_range, n_cells, C, params, sizes, offs, hp,
     next_val = np.zeros(N, np.float32)
     for i in range(N):
         n = active_inputs(obs_now[i], n_cells, C, idx, val)
-        next_val[i] = forward(params, sizes, offs, idx, val, n, acts, logits, on, xon)
+        next_val[i] = forward(params, sizes, offs, idx, val, n, acts, logits)
     for t in range(T - 1, -1, -1):
         for i in range(N):
             row = t * N + i
@@ -239,7 +239,7 @@ def ppo_update(n_cells, C, params, sizes, offs, m, v, adam_t, hp, epochs, miniba
     minibatch counts (the caller turns them into means)."""
     B = obs_buf.shape[0]
     L = obs_buf.shape[1]
-    acts, on, xon, logits, probs, idx, val = scratch(sizes, L)
+    acts, logits, probs, idx, val = scratch(sizes, L)
     dbuf = np.zeros((2, widest_layer(sizes)), np.float32)
     dlogits = np.zeros(N_ACTIONS, np.float32)
     grads = np.zeros(params.shape[0], np.float32)
@@ -278,7 +278,7 @@ def ppo_update(n_cells, C, params, sizes, offs, m, v, adam_t, hp, epochs, miniba
             for s in range(start, start + mb):
                 row = perm[s]
                 n = active_inputs(obs_buf[row], n_cells, C, idx, val)
-                value = forward(params, sizes, offs, idx, val, n, acts, logits, on, xon)
+                value = forward(params, sizes, offs, idx, val, n, acts, logits)
                 lse = softmax(logits, probs)
                 a = act_buf[row]
                 logratio = logits[a] - lse - logp_buf[row]
@@ -305,7 +305,7 @@ def ppo_update(n_cells, C, params, sizes, offs, m, v, adam_t, hp, epochs, miniba
                 v_sum += 0.5 * verr * verr
                 kl_sum += (ratio - 1.0) - logratio
                 backward(params, wt, grads, sizes, offs, idx, val, n, acts, dlogits,
-                         v_coef * verr * inv_mb, dbuf, on, xon)
+                         v_coef * verr * inv_mb, dbuf)
             adam_t[0] += 1
             norm_sum += adam_step(params, grads, m, v, adam_t[0], hp[HP_LR], hp[HP_MAXNORM], lanes)
     stats[S_POLICY_LOSS] += pg_sum

@@ -64,10 +64,6 @@ def test_defaults_are_documented():
 
 # --- the network -----------------------------------------------------------------
 
-def _scratch(width):
-    return np.zeros(width, np.int64), np.zeros(width, np.float32)
-
-
 def _tiny(hidden=(7, 5), D=30, seed=0):
     sizes, offs, n = layout(D, hidden)
     rng = np.random.default_rng(seed)
@@ -89,15 +85,14 @@ def test_backward_matches_finite_differences(hidden):
     dv = np.float32(0.7)
 
     def loss(p):  # a linear function of the outputs: its gradient is (dl, dv) backpropagated
-        v = forward(p.astype(np.float32), sizes, offs, idx, val, 4, acts, logits, *_scratch(maxh))
+        v = forward(p.astype(np.float32), sizes, offs, idx, val, 4, acts, logits)
         return float(np.dot(logits.astype(np.float64), dl) + dv * v)
 
     grads = np.zeros(n, np.float32)
-    forward(params, sizes, offs, idx, val, 4, acts, logits, *_scratch(maxh))
+    forward(params, sizes, offs, idx, val, 4, acts, logits)
     wt = np.zeros_like(params)
     transpose_hidden(params, sizes, offs, wt)
-    backward(params, wt, grads, sizes, offs, idx, val, 4, acts, dl, dv, np.zeros((2, maxh), np.float32),
-             *_scratch(maxh))
+    backward(params, wt, grads, sizes, offs, idx, val, 4, acts, dl, dv, np.zeros((2, maxh), np.float32))
     num = np.zeros(n)
     h = 1e-2
     for k in range(n):
@@ -178,13 +173,13 @@ def test_sparse_first_layer_equals_dense(view):
     np.testing.assert_array_equal(dense, _dense(spec, obs[1:2])[0])
     acts = np.zeros((2, 16), np.float32)
     lg = np.zeros(4, np.float32)
-    forward(params, sizes, offs, idx, val, k, acts, lg, *_scratch(16))
+    forward(params, sizes, offs, idx, val, k, acts, lg)
     grads = np.zeros(n, np.float32)
     dl = np.array([0.3, -0.2, 0.5, -0.6], np.float32)
     wt = np.zeros_like(params)
     transpose_hidden(params, sizes, offs, wt)
     backward(params, wt, grads, sizes, offs, idx, val, k, acts, dl, np.float32(0.4),
-             np.zeros((2, 16), np.float32), *_scratch(16))
+             np.zeros((2, 16), np.float32))
     g1 = grads[offs[0]:offs[0] + spec.dense_length * 16].reshape(spec.dense_length, 16)
     gb = grads[offs[1]:offs[1] + 16]
     np.testing.assert_allclose(g1, np.outer(dense, gb), rtol=1e-5, atol=1e-7)
