@@ -66,7 +66,7 @@ class LevelReport:
     probes: dict[str, float]            # probe name -> rate
     ret: float                          # mean return (the trained reward)
     length: float                       # mean episode length
-    outcomes: dict[str, float]          # how episodes ended: goal events, lava, timeout
+    outcomes: dict[str, float]          # how episodes ended: rate of each end event (end_events)
     visits: np.ndarray                  # int32[H, W], cells visited over all episodes
     replays: list[Replay] = field(default_factory=list)
 
@@ -144,9 +144,6 @@ class DeployReport:
 
 
 # --- rollouts --------------------------------------------------------------------
-
-_END_EVENTS = ("coin", "gem", "all_chests", "lava", "timeout")
-
 
 def sample_actions(probs: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Inverse-CDF sampling with given uniforms: reproducible from the uniforms alone."""
@@ -237,11 +234,16 @@ def measure_level(agent, level: Level, lf: LevelFile, episodes: int, seed: int,
     z = lf.zone_names
     intended = condition_met(lf.intended(), counts, z).mean()
     probes = {name: float(condition_met(cond, counts, z).mean()) for name, cond in lf.probes.items()}
-    outcomes = {}
-    for name in _END_EVENTS:
-        outcomes[name] = float((counts[:, world.EVENT_BIT[name]] > 0).mean())
+    outcomes = {name: float((counts[:, event_index(name, z)].sum(axis=1) > 0).mean())
+                for name in end_events(lf)}
     return LevelReport(level.name, episodes, float(intended), probes, float(returns.mean()),
                        float(lengths.mean()), outcomes, visits, replays)
+
+
+def end_events(lf: LevelFile) -> tuple[str, ...]:
+    """The events that end an episode of this file (its rules' end_on, then the step
+    limit's "timeout"): the outcomes a deployment reports."""
+    return tuple(dict.fromkeys((*lf.rules.end_on, "timeout")))
 
 
 def _level_seed(seed: int, index: int) -> int:

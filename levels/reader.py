@@ -124,7 +124,7 @@ class Reader(Checker):
                                     default=world.DEFAULT_COLOR[kind])
             year = 0
             if "year" in e:
-                if kind != "calendar":
+                if not world.KIND[kind].shows_year:
                     self.at(p + ("year",), f"'year' in {where} applies only to calendars; "
                             f"this entry is a {kind}")
                 else:
