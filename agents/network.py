@@ -26,13 +26,15 @@ from numba import njit
 
 from agents import exact
 from agents.exact import fma
-from levels import world
+from levels import jitcache, kernels, world
 from levels.kernels import rng_uniform
 
 _JIT = dict(cache=True, nogil=True, error_model="numpy")
 
 N_ACTIONS = world.N_ACTIONS
 _KIND0, _COLOR0, _AGENT_CH = world.CH_KIND0, world.CH_COLOR0, world.CH_AGENT
+_KIND_SHIFT, _COLOR_SHIFT, _AGENT_SHIFT = world.KIND_SHIFT, world.COLOR_SHIFT, world.AGENT_SHIFT
+_FIELD = world.FIELD_MASK  # a cell code's fields: world.py's packed layout
 
 
 # --- the layout ------------------------------------------------------------------
@@ -105,22 +107,22 @@ def active_inputs(obs, n_cells, C, idx, val):
         if code == 0:
             continue
         base = j * C
-        t = code & 0xFF
+        t = code & _FIELD
         if t > 0:
             idx[n] = base + t - 1
             val[n] = 1.0
             n += 1
-        k = (code >> 8) & 0xFF
+        k = (code >> _KIND_SHIFT) & _FIELD
         if k > 0:
             idx[n] = base + _KIND0 + k - 1
             val[n] = 1.0
             n += 1
-        col = (code >> 16) & 0xFF
+        col = (code >> _COLOR_SHIFT) & _FIELD
         if col > 0:
             idx[n] = base + _COLOR0 + col - 1
             val[n] = 1.0
             n += 1
-        if full and (code >> 24) & 0xFF:
+        if full and (code >> _AGENT_SHIFT) & _FIELD:
             idx[n] = base + _AGENT_CH
             val[n] = 1.0
             n += 1
@@ -356,3 +358,8 @@ def sample_batch(probs, rng, greedy, out):
             out[i] = best
         else:
             out[i] = sample_action(probs[i], rng_uniform(rng, i if rng.shape[0] == probs.shape[0] else 0))
+
+
+# numba's cache notices changes to this file only: the modules whose constants and
+# functions are compiled in here are named too (levels.jitcache)
+jitcache.forget_if_stale(globals(), (world, kernels, exact))

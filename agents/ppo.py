@@ -25,10 +25,13 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from numba import njit
 
-from agents import exact
+from agents import exact, network, stats
 from agents.network import (N_ACTIONS, active_inputs, backward, forward, init_params, layout,
                             sample_action, scratch, softmax, transpose_hidden, widest_layer)
-from levels import world
+from agents.stats import (N_STATS, PER_SAMPLE, REPORTED, S_APPROX_KL, S_CLIP_FRAC, S_ENTROPY,
+                          S_EPISODES, S_GRAD_NORM, S_MINIBATCHES, S_POLICY_LOSS, S_RETURN_SUM,
+                          S_SAMPLES, S_SUCCESSES, S_VALUE_LOSS)
+from levels import jitcache, kernels, world
 from levels.kernels import observe_all, rng_below, rng_uniform, step_all
 from levels.schema import batch_problem, check_learner
 
@@ -141,10 +144,8 @@ def adam_step(params, grads, m, v, t, lr, max_grad_norm, lanes):
 
 # hp: float64 array of the config's numbers, in this order
 HP_LR, HP_GAMMA, HP_LAMBDA, HP_CLIP, HP_ENT, HP_VCOEF, HP_MAXNORM = range(7)
-# stats: what ppo_iteration reports, in this order
-STATS = ("episodes", "return_sum", "successes", "entropy", "policy_loss", "value_loss",
-         "approx_kl", "clip_frac", "grad_norm")
-_N_STATS = len(STATS) + 2  # + the sample and minibatch counts ppo_update adds up
+# stats: what ppo_iteration reports (slots named in agents.stats)
+STATS = REPORTED
 
 
 HP_ENTROPY = 4  # index of the entropy coefficient in hp_array (annealed by agents.train)
@@ -165,7 +166,7 @@ def ppo_rollout(ls, st, view, shape_range, n_cells, C, params, sizes, offs, hp,
     across iterations; the *_buf arrays have T * N rows (T = n_steps), row t * N + i
     being environment i at step t. Episodes finishing in the rollout are scored for
     `stats` (success: every bit of reach and none of avoid among the episode's
-    events). Writes stats[0:4] (see STATS)."""
+    events). Writes the episode stats (agents.stats: S_EPISODES .. S_ENTROPY)."""
     N = obs_now.shape[0]
     B = obs_buf.shape[0]
     T = B // N
@@ -231,18 +232,18 @@ def ppo_rollout(ls, st, view, shape_range, n_cells, C, params, sizes, offs, hp,
             last_adv[i] = delta + gamma * lam * nonterminal * last_adv[i]
             adv_buf[row] = last_adv[i]
             ret_buf[row] = last_adv[i] + val_buf[row]
-    stats[0] = episodes
-    stats[1] = ret_sum
-    stats[2] = successes
-    stats[3] = ent_sum / B
+    stats[S_EPISODES] = episodes
+    stats[S_RETURN_SUM] = ret_sum
+    stats[S_SUCCESSES] = successes
+    stats[S_ENTROPY] = ent_sum / B
 
 
 @njit(**_JIT)
 def ppo_update(n_cells, C, params, sizes, offs, m, v, adam_t, hp, epochs, minibatches,
                obs_buf, act_buf, logp_buf, adv_buf, ret_buf, shuffle_rng, stats):
     """`epochs` passes of minibatch updates of the clipped objective over the rollout.
-    Adds to stats[4:9] the sums of the per-sample losses, KL and clipped count and of
-    the per-minibatch gradient norms, and to stats[9], stats[10] the sample and
+    Adds to stats (agents.stats) the sums of the per-sample losses, KL and clipped count and
+    of the per-minibatch gradient norms, and to S_SAMPLES, S_MINIBATCHES the sample and
     minibatch counts (the caller turns them into means)."""
     B = obs_buf.shape[0]
     L = obs_buf.shape[1]
@@ -315,13 +316,13 @@ def ppo_update(n_cells, C, params, sizes, offs, m, v, adam_t, hp, epochs, miniba
                          v_coef * verr * inv_mb, dbuf)
             adam_t[0] += 1
             norm_sum += adam_step(params, grads, m, v, adam_t[0], hp[HP_LR], hp[HP_MAXNORM], lanes)
-    stats[4] += pg_sum
-    stats[5] += v_sum
-    stats[6] += kl_sum
-    stats[7] += clip_n
-    stats[8] += norm_sum
-    stats[9] += epochs * mb * minibatches
-    stats[10] += epochs * minibatches
+    stats[S_POLICY_LOSS] += pg_sum
+    stats[S_VALUE_LOSS] += v_sum
+    stats[S_APPROX_KL] += kl_sum
+    stats[S_CLIP_FRAC] += clip_n
+    stats[S_GRAD_NORM] += norm_sum
+    stats[S_SAMPLES] += epochs * mb * minibatches
+    stats[S_MINIBATCHES] += epochs * minibatches
 
 
 @njit(**_JIT)
@@ -388,7 +389,7 @@ class PPOLearner:
         self.done_buf = np.zeros(B, np.bool_)
         self.adv_buf = np.zeros(B, np.float32)
         self.ret_buf = np.zeros(B, np.float32)
-        self.stats = np.zeros(_N_STATS, np.float64)
+        self.stats = np.zeros(N_STATS, np.float64)
         self.reach, self.avoid = np.int32(reach), np.int32(avoid)
         self.steps = 0
 
@@ -422,8 +423,13 @@ class PPOLearner:
                 stop = between()
         self.steps += c.batch
         out = dict(zip(STATS, st[:len(STATS)].tolist()))
-        n, n_mb = max(st[9], 1.0), max(st[10], 1.0)
-        for k in ("policy_loss", "value_loss", "approx_kl", "clip_frac"):
+        n, n_mb = max(st[S_SAMPLES], 1.0), max(st[S_MINIBATCHES], 1.0)
+        for k in PER_SAMPLE:
             out[k] /= n
         out["grad_norm"] /= n_mb
         return out
+
+
+# numba's cache notices changes to this file only: the modules whose constants and
+# functions are compiled in here are named too (levels.jitcache)
+jitcache.forget_if_stale(globals(), (world, kernels, exact, network, stats))

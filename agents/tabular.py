@@ -8,10 +8,10 @@ it walks its memorised path. The table is shared by every level of a set (the le
 itself is not part of the state).
 
 "Objects taken" is counted from the episode's events, which the rules keep in
-EnvState.ep_events: k = the number of distinct object events raised so far (coin, key,
-chest, gem, sensor, camera_off). That is the number of objects taken whenever a level
-has at most one of each kind, which is every level this baseline is meant for; a second
-key does not advance k.
+EnvState.ep_events: k = the number of distinct object events raised so far (the events
+of the kinds that are taken away, world.TAKE_EVENTS: coin, key, chest, gem, camera_off,
+sensor). That is the number of objects taken whenever a level has at most one of each
+kind, which is every level this baseline is meant for; a second key does not advance k.
 
 Training: n_envs environments stepped together in one compiled loop, epsilon-greedy
 with epsilon decaying linearly from eps_start to eps_end over the first
@@ -26,16 +26,18 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 from numba import njit
 
+from agents import stats
 from agents.agent import Agent
 from agents.ppo import derived_seeds
+from agents.stats import N_TABULAR_STATS, S_EPISODES, S_RETURN_SUM, S_SUCCESSES
 from agents.training import CURVE_COLUMNS, Progress, TrainResult, cancelled, default_success
-from levels import world
+from levels import jitcache, kernels, world
 from levels.compiled import ObsSpec, new_state
 from levels.kernels import reset_all, rng_below, rng_uniform, seed_rng, step_all
 
 _JIT = dict(cache=True, nogil=True)
 N_ACTIONS = world.N_ACTIONS
-TAKE_MASK = sum(1 << world.EVENT_BIT[e] for e in ("coin", "key", "chest", "gem", "sensor", "camera_off"))
+TAKE_MASK = sum(1 << world.EVENT_BIT[e] for e in world.TAKE_EVENTS)  # objects taken
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,7 @@ class TabularAgent(Agent):
 def q_learning(ls, st, q, n_iters, step0, total, alpha, gamma, eps_start, eps_end, explore,
                rng, reach, avoid, stats):
     """n_iters steps of every environment, updating q in place. step0/total place the
-    run in the epsilon schedule. stats: [episodes, return sum, successes]."""
+    run in the epsilon schedule. stats: episodes, return sum, successes (agents.stats)."""
     N = st.r.shape[0]
     K = q.shape[2]
     actions = np.zeros(N, np.int32)
@@ -186,10 +188,10 @@ def q_learning(ls, st, q, n_iters, step0, total, alpha, gamma, eps_start, eps_en
             target = rewards[i]
             ev = prev_ev[i] | events[i]
             if dones[i]:
-                stats[0] += 1
-                stats[1] += prev_ret[i] + rewards[i]
+                stats[S_EPISODES] += 1
+                stats[S_RETURN_SUM] += prev_ret[i] + rewards[i]
                 if (ev & reach) == reach and (ev & avoid) == 0:
-                    stats[2] += 1
+                    stats[S_SUCCESSES] += 1
             else:
                 k2 = taken_index(ev, K - 1)
                 best = q[rs[i], cs[i], k2, 0]
@@ -224,20 +226,25 @@ def train_tabular(levels, seed: int, steps: int, config: TabularConfig = Tabular
             stopped = True
             break
         n_iters = min(chunk, -(-(steps - done_steps) // N))
-        stats = np.zeros(3, np.float64)
+        stats = np.zeros(N_TABULAR_STATS, np.float64)
         q_learning(levels, st, q, n_iters, done_steps, steps, config.alpha, config.gamma,
                    config.eps_start, config.eps_end, config.explore_fraction, rng,
                    np.int32(reach), np.int32(avoid), stats)
         done_steps += n_iters * N
-        eps_n = max(stats[0], 1)
-        row = [done_steps, stats[0], stats[1] / eps_n, stats[2] / eps_n] + [0.0] * (len(CURVE_COLUMNS) - 4)
+        eps_n = max(stats[S_EPISODES], 1)
+        row = [done_steps, stats[S_EPISODES], stats[S_RETURN_SUM] / eps_n, stats[S_SUCCESSES] / eps_n] + [0.0] * (len(CURVE_COLUMNS) - 4)
         curve.append(row)
         if progress is not None:
             el = time.perf_counter() - t0
-            progress(Progress(done_steps, steps, row[2], row[3], 0.0, int(stats[0]),
+            progress(Progress(done_steps, steps, row[2], row[3], 0.0, int(stats[S_EPISODES]),
                               done_steps / max(el, 1e-9), el))
     seconds = time.perf_counter() - t0
     agent = TabularAgent(q, epsilon=config.eps_end,
                          meta={"seed": int(seed), "steps": done_steps, "config": config.to_dict()})
     return TrainResult(agent, np.array(curve, np.float64).reshape(-1, len(CURVE_COLUMNS)),
                        done_steps, seconds, stopped)
+
+
+# numba's cache notices changes to this file only: the modules whose constants and
+# functions are compiled in here are named too (levels.jitcache)
+jitcache.forget_if_stale(globals(), (world, kernels, stats))

@@ -37,9 +37,13 @@ class SeedResult:
     # the learning curve: steps, success and mean_return per training iteration
     curve: dict[str, list[float]] = field(default_factory=dict)
 
+    # the upgraded agent (chapters with an [upgrade]): intended-goal rate, probe rates,
+    # training seconds
+    upgrade: dict | None = None
+
     def to_json(self) -> dict:
         r4 = lambda d: {k: round(v, 4) for k, v in d.items()}  # noqa: E731
-        return {"seed": self.seed, "label": self.label, "intended": round(self.intended, 4),
+        out = {"seed": self.seed, "label": self.label, "intended": round(self.intended, 4),
                 "probes": r4(self.probes), "gaps": r4(self.gaps),
                 "train_seconds": round(self.train_seconds, 3),
                 "deploy_seconds": round(self.deploy_seconds, 3),
@@ -49,6 +53,9 @@ class SeedResult:
                             "chance_intended": round(lv["chance_intended"], 4),
                             "chance_probes": r4(lv["chance_probes"])} for lv in self.levels],
                 "curve": {k: [round(x, 4) for x in v] for k, v in self.curve.items()}}
+        if self.upgrade is not None:
+            out["upgrade"] = self.upgrade
+        return out
 
 
 @dataclass
@@ -124,9 +131,14 @@ def _one_seed(args) -> SeedResult:
                        if base else {}})
     curve = {name: [float(x) for x in r.train.column(name)]
              for name in ("steps", "success", "mean_return")}
+    upgrade = None
+    if r.report.upgrade is not None:
+        upgrade = {"intended": round(r.report.upgrade_intended, 4),
+                   "probes": {k: round(r.report.probe_mean(k, r.report.upgrade), 4) for k in probes},
+                   "train_seconds": round(r.seconds.get("upgrade", 0.0), 3)}
     return SeedResult(seed, r.diagnosis.label, r.report.intended, probes, dict(r.report.gaps),
                       r.seconds.get("train", 0.0), r.seconds.get("deploy", 0.0),
-                      float(r.train.success), r.stars.passed, levels, curve)
+                      float(r.train.success), r.stars.passed, levels, curve, upgrade)
 
 
 def _one_seed_json(args) -> str:
@@ -255,6 +267,16 @@ def markdown(cals: list[Calibration]) -> str:
         for k, v in cal.gap_means().items():
             per = ", ".join(f"{s.gaps.get(k, 0.0):+.2f}" for s in cal.seeds)
             lines.append(f"- gap `{k}`: {v:+.2f} (per seed: {per})")
+        ups = [s.upgrade for s in cal.seeds if s.upgrade is not None]
+        if ups:
+            per = ", ".join(f"{100 * u['intended']:.0f}" for u in ups)
+            lines.append(f"- upgraded agent: intended goal {100 * sum(u['intended'] for u in ups) / len(ups):.0f}% "
+                         f"(per seed: {per})")
+            for k in sorted(ups[0]["probes"]):
+                per = ", ".join(f"{100 * u['probes'][k]:.0f}" for u in ups)
+                lines.append(f"- upgraded agent: probe `{k}` (per seed: {per})")
+            lines.append(f"- upgraded agent: median training time "
+                         f"{_median([u['train_seconds'] for u in ups]):.2f} s")
         lines.append(f"- median training time: {_median([s.train_seconds for s in cal.seeds]):.2f} s; "
                      f"wall time for all seeds: {cal.seconds:.0f} s")
         lines.append("")

@@ -13,8 +13,6 @@ from game.deploy import DeployReport, LevelReport
 from levels import world
 from levels.model import Level, LevelFile
 
-# an event raised by taking an object of this kind (the rest are named after the kind)
-_EVENT_KIND = {"all_chests": "chest", "camera_off": "camera"}
 LONGER = 1.25      # a route this much longer than any in training (and 2 steps more) is new
 DETOUR = 2         # steps beyond the straight-line distance that make a route a detour
 
@@ -42,8 +40,8 @@ def _starts(level: Level) -> list[tuple[int, int]]:
 def _goal_cells(level: Level, lf: LevelFile) -> list[tuple[int, int]]:
     cells = []
     for event in lf.intended().reach:
-        kind = _EVENT_KIND.get(event, event)
-        if kind in world.KINDS:
+        kind = world.EVENT_KIND.get(event)  # the kind whose object raises it, if any
+        if kind is not None:
             cells += [(r, c) for o, r, c in level.objects if o.kind == kind]
             cells += [cell for s in level.spawns if s.what is not None and s.what.kind == kind
                       for cell in s.cells]

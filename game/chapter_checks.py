@@ -106,13 +106,15 @@ def event_possible(level: Level, lf: LevelFile, event: str) -> bool:
     if event in EVENT_KIND:
         if not reach & set(_object_cells(level, EVENT_KIND[event])):
             return False
-        if event in ("chest", "all_chests"):
-            return bool(reach & set(_object_cells(level, "key")))
+        if world.KIND[EVENT_KIND[event]].needs_key:  # a chest: a key must be reachable too
+            return any(reach & set(_object_cells(level, k.name))
+                       for k in world.KIND_TABLE if k.gives_key)
         return True
     if event == "lava":
         return bool(reach & terrain_cells(world.LAVA))
     if event == "flowers_watched":
-        return bool(reach & terrain_cells(world.FLOWERS)) and bool(_object_cells(level, "camera"))
+        return bool(reach & terrain_cells(world.FLOWERS)) and any(
+            _object_cells(level, k.name) for k in world.KIND_TABLE if k.watches)
     if event == "flowers_unwatched":
         return bool(reach & terrain_cells(world.FLOWERS))
     return True  # step, bump, timeout

@@ -66,7 +66,7 @@ class LevelReport:
     probes: dict[str, float]            # probe name -> rate
     ret: float                          # mean return (the trained reward)
     length: float                       # mean episode length
-    outcomes: dict[str, float]          # how episodes ended: goal events, lava, timeout
+    outcomes: dict[str, float]          # how episodes ended: rate of each end event (end_events)
     visits: np.ndarray                  # int32[H, W], cells visited over all episodes
     replays: list[Replay] = field(default_factory=list)
 
@@ -104,6 +104,7 @@ class DeployReport:
     gaps: dict[str, float] = field(default_factory=dict)
     counterfactuals: list[Counterfactual] = field(default_factory=list)
     control: list[LevelReport] | None = None  # the control agent's results, if any
+    upgrade: list[LevelReport] | None = None  # the upgraded agent's results, if any
     baseline: list[LevelReport] | None = None  # a uniformly random policy's, for chance rates
     episodes: int = 0
     seed: int = 0
@@ -115,6 +116,11 @@ class DeployReport:
     def intended(self) -> float:
         """Mean intended-goal rate over the deployment levels."""
         return float(np.mean([r.intended for r in self.levels])) if self.levels else 0.0
+
+    @property
+    def upgrade_intended(self) -> float:
+        """Mean intended-goal rate of the upgraded agent (0 without one)."""
+        return float(np.mean([r.intended for r in self.upgrade])) if self.upgrade else 0.0
 
     def probe_mean(self, name: str, levels: list[LevelReport] | None = None) -> float:
         levels = self.levels if levels is None else levels
@@ -129,15 +135,15 @@ class DeployReport:
                "counterfactuals": [c.to_json() for c in self.counterfactuals]}
         if self.control is not None:
             out["control"] = [r.to_json() for r in self.control]
+        if self.upgrade is not None:
+            out["upgrade"] = [r.to_json() for r in self.upgrade]
+            out["upgrade_intended"] = round(self.upgrade_intended, 4)
         if self.baseline is not None:
             out["baseline"] = [r.to_json() for r in self.baseline]
         return out
 
 
 # --- rollouts --------------------------------------------------------------------
-
-_END_EVENTS = ("coin", "gem", "all_chests", "lava", "timeout")
-
 
 def sample_actions(probs: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Inverse-CDF sampling with given uniforms: reproducible from the uniforms alone."""
@@ -228,11 +234,16 @@ def measure_level(agent, level: Level, lf: LevelFile, episodes: int, seed: int,
     z = lf.zone_names
     intended = condition_met(lf.intended(), counts, z).mean()
     probes = {name: float(condition_met(cond, counts, z).mean()) for name, cond in lf.probes.items()}
-    outcomes = {}
-    for name in _END_EVENTS:
-        outcomes[name] = float((counts[:, world.EVENT_BIT[name]] > 0).mean())
+    outcomes = {name: float((counts[:, event_index(name, z)].sum(axis=1) > 0).mean())
+                for name in end_events(lf)}
     return LevelReport(level.name, episodes, float(intended), probes, float(returns.mean()),
                        float(lengths.mean()), outcomes, visits, replays)
+
+
+def end_events(lf: LevelFile) -> tuple[str, ...]:
+    """The events that end an episode of this file (its rules' end_on, then the step
+    limit's "timeout"): the outcomes a deployment reports."""
+    return tuple(dict.fromkeys((*lf.rules.end_on, "timeout")))
 
 
 def _level_seed(seed: int, index: int) -> int:
@@ -240,10 +251,12 @@ def _level_seed(seed: int, index: int) -> int:
 
 
 def deploy(agent, lf: LevelFile, episodes: int = 100, seed: int = 0, control=None,
-           replays: int = 3, counterfactuals: bool = True, baseline: bool = True) -> DeployReport:
-    """Deploy `agent` (and optionally a `control` agent) on the file's deployment
-    levels; measure intended-goal and probe rates, gaps and counterfactual variants,
-    and (baseline) what a uniformly random policy scores there by chance."""
+           replays: int = 3, counterfactuals: bool = True, baseline: bool = True,
+           upgrade=None) -> DeployReport:
+    """Deploy `agent` (and optionally a `control` and an `upgrade` agent, on the same
+    episodes) on the file's deployment levels; measure intended-goal and probe rates,
+    gaps and counterfactual variants, and (baseline) what a uniformly random policy
+    scores there by chance."""
     levels = lf.deploy
 
     def measure_all(who, keep=0):
@@ -251,9 +264,10 @@ def deploy(agent, lf: LevelFile, episodes: int = 100, seed: int = 0, control=Non
                 for i, lv in enumerate(levels)]
     reports = measure_all(agent, replays)
     control_reports = measure_all(control) if control is not None else None
+    upgrade_reports = measure_all(upgrade, replays) if upgrade is not None else None
     baseline_reports = measure_all(RandomAgent(_spec(agent))) if baseline else None
-    report = DeployReport(reports, control=control_reports, baseline=baseline_reports,
-                          episodes=episodes, seed=seed)
+    report = DeployReport(reports, control=control_reports, upgrade=upgrade_reports,
+                          baseline=baseline_reports, episodes=episodes, seed=seed)
     report.gaps = compute_gaps(lf, report)
     if counterfactuals:
         report.counterfactuals = run_counterfactuals(agent, lf, report, episodes, seed)
@@ -271,13 +285,14 @@ def _rate(report_levels: list[LevelReport], probe: str, names) -> float:
 
 def gap_sides(gap, report: DeployReport) -> tuple[float, float] | None:
     """The two rates a gap compares: the probe's rate on the `when` levels, and its
-    rate on the `versus` levels or the control agent's on the `when` levels (None
-    when the gap needs a control agent and there is none)."""
+    rate on the `versus` levels or the control (or upgraded) agent's on the `when`
+    levels (None when the gap needs that agent and there is none)."""
     a = _rate(report.levels, gap.probe, gap.when)
-    if gap.versus == "control":
-        if report.control is None:
+    if gap.versus in ("control", "upgrade"):
+        other = report.control if gap.versus == "control" else report.upgrade
+        if other is None:
             return None
-        return a, _rate(report.control, gap.probe, gap.when)
+        return a, _rate(other, gap.probe, gap.when)
     return a, _rate(report.levels, gap.probe, gap.versus)
 
 

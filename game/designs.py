@@ -28,11 +28,8 @@ from levels.model import Level, LevelFile
 ALWAYS_ALLOWED = {"#", ".", "@"}
 
 # Built-in symbol for each palette name (see levels/FORMAT.md).
-PALETTE_SYMBOL = {
-    "floor": ".", "wall": "#", "lava": "~", "flowers": "*", "agent": "@",
-    "coin": "c", "key": "k", "chest": "h", "gem": "g", "camera": "O",
-    "calendar": "T", "sensor": "s",
-}
+PALETTE_SYMBOL = {**dict(zip(world.TERRAIN, world.TERRAIN_SYMBOLS)), "agent": "@",
+                  **{k.name: k.symbol for k in world.KIND_TABLE}}
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """The chapter pipeline, the one place a chapter is played: put the design into the
 chapter, pre-train (or load the chapter's pre-trained agent), train one agent or a
 group of agents (seeds) at once, train each one's control agent where the chapter
-compares against one, deploy, diagnose, score. The command line (`run`,
+compares against one and its upgraded agent where the chapter has an [upgrade],
+deploy, diagnose, score. The command line (`run`,
 `calibrate`) and the window's scenes all drive this class; the window runs the
 training stages in one scene and the rest after the player's prediction.
 
@@ -38,7 +39,7 @@ from game.pretrained import pretrained_agent
 from game.scoring import Stars, score
 from levels.model import LevelFile
 
-STAGES = ("pretrain", "train", "control", "deploy", "diagnose", "score")
+STAGES = ("pretrain", "train", "control", "upgrade", "deploy", "diagnose", "score")
 AGENT_CHOICES = (1, 4, 8)     # group sizes the window offers
 CHECKS = 10                   # intended-goal checks per watched training run (counted goals)
 CHECK_EPISODES = 32           # episodes per training level in each check
@@ -54,6 +55,17 @@ def counts_events(lf: LevelFile) -> bool:
     learner's own success figure does not see."""
     cond = lf.intended()
     return bool(cond.at_least or cond.at_most)
+
+
+def train_upgrade(lf: LevelFile, seed: int, steps: int | None = None, progress=None,
+                  cancel=None) -> TrainResult:
+    """The upgraded agent: the same levels, reward and seed, [agent] changed by
+    [upgrade]. It trains from scratch (a wider view or other layers could not start
+    from the pre-trained weights). `steps` (the run's budget) applies when [upgrade]
+    does not set its own."""
+    return train_file(lf.upgraded(), "train", seed=seed,
+                      steps=None if "steps" in lf.upgrade else steps,
+                      progress=progress, cancel=cancel)
 
 
 class Cancelled(Exception):
@@ -77,6 +89,7 @@ class AgentRun:
     seed: int
     train: TrainResult
     control: TrainResult | None = None
+    upgrade: TrainResult | None = None                # the upgraded agent ([upgrade])
     goal_curve: list[tuple[int, float]] = field(default_factory=list)  # (steps, intended rate)
     training_levels: list[LevelReport] = field(default_factory=list)   # the final check
     report: DeployReport | None = None
@@ -112,6 +125,11 @@ class AgentRun:
                          "success": round(float(self.train.success), 4),
                          "intended": round(self.training_goal, 4),
                          "cancelled": bool(self.train.cancelled)}}
+        if self.upgrade is not None and rep is not None and rep.upgrade is not None:
+            out["upgrade"] = {"intended": round(rep.upgrade_intended, 4),
+                              "probes": {k: round(rep.probe_mean(k, rep.upgrade), 4) for k in probes},
+                              "train": {"steps": int(self.upgrade.steps),
+                                        "seconds": round(self.upgrade.seconds, 3)}}
         if self.why:
             out["why"] = list(self.why)
         return out
@@ -129,7 +147,7 @@ class Training:
     @property
     def cancelled(self) -> bool:
         return any(a.train.cancelled or (a.control is not None and a.control.cancelled)
-                   for a in self.agents)
+                   or (a.upgrade is not None and a.upgrade.cancelled) for a in self.agents)
 
 
 @dataclass
@@ -157,6 +175,10 @@ class ChapterResult:
         return self.first.control
 
     @property
+    def upgrade(self) -> TrainResult | None:
+        return self.first.upgrade
+
+    @property
     def report(self) -> DeployReport:
         return self.first.report
 
@@ -179,6 +201,10 @@ class ChapterResult:
         if self.control is not None:
             out["control_train"] = {"steps": int(self.control.steps),
                                     "success": round(float(self.control.success), 4)}
+        if self.upgrade is not None:
+            out["upgrade_train"] = {"steps": int(self.upgrade.steps),
+                                    "seconds": round(self.upgrade.seconds, 3),
+                                    "success": round(float(self.upgrade.success), 4)}
         if len(self.agents) > 1:
             out["agents"] = [a.to_json() for a in self.agents]
             out["labels"] = self.labels
@@ -235,8 +261,9 @@ class ChapterPipeline:
 
     # --- training stages ---------------------------------------------------------------
     def train(self, progress=None, cancel=None) -> Training:
-        """Pre-train (once, shared by every agent), then train each agent and its
-        control agent. `progress(StageProgress)` may be called from worker threads."""
+        """Pre-train (once, shared by every agent), then train each agent, its
+        control agent and its upgraded agent. `progress(StageProgress)` may be called
+        from worker threads."""
         lf = self.lf
         seconds: dict[str, float] = {}
         init = None
@@ -248,7 +275,7 @@ class ChapterPipeline:
             seconds["pretrain"] = time.perf_counter() - t0
         watch = progress is not None and counts_events(lf)
 
-        def one(k: int) -> tuple[AgentRun, float, float]:
+        def one(k: int) -> tuple[AgentRun, float, float, float]:
             seed = self.seeds[k]
             checks = _Checks()
             t0 = time.perf_counter()
@@ -262,16 +289,24 @@ class ChapterPipeline:
                                      reward_override=lf.control_reward,
                                      progress=self._train_report(progress, "control", k, seed, None, False),
                                      cancel=cancel)
-            run = AgentRun(k, seed, result, control, checks.curve, checks.final)
-            return run, t1 - t0, time.perf_counter() - t1
+            t2 = time.perf_counter()
+            upgrade = None
+            if lf.upgrade is not None and not cancelled(cancel):
+                upgrade = train_upgrade(lf, seed, self.steps,
+                                        self._train_report(progress, "upgrade", k, seed, None, False),
+                                        cancel)
+            run = AgentRun(k, seed, result, control, upgrade, checks.curve, checks.final)
+            return run, t1 - t0, t2 - t1, time.perf_counter() - t2
 
         t0 = time.perf_counter()
         done = self._each(one, range(len(self.seeds)))
-        runs = [r for r, _, _ in done]
+        runs = [r for r, _, _, _ in done]
         if len(runs) == 1:  # one agent: the stage times as they always were
             seconds["train"] = done[0][1]
             if lf.control_reward is not None:
                 seconds["control"] = done[0][2]
+            if lf.upgrade is not None:
+                seconds["upgrade"] = done[0][3]
         else:
             seconds["train"] = time.perf_counter() - t0
         return Training(lf, runs, init is not None, seconds)
@@ -314,7 +349,8 @@ class ChapterPipeline:
                 return run
             run.report = deploy(run.agent, lf, episodes=self.episodes, seed=run.seed,
                                 control=run.control.agent if run.control is not None else None,
-                                counterfactuals=self.counterfactuals)
+                                counterfactuals=self.counterfactuals,
+                                upgrade=run.upgrade.agent if run.upgrade is not None else None)
             if not run.training_levels:
                 run.training_levels = check_training(run.agent, lf, run.seed)
             if self.policy_maps:
@@ -335,7 +371,9 @@ class ChapterPipeline:
             progress(StageProgress("diagnose", None, 0.0))
         for run in runs:
             run.diagnosis = diagnose(lf, run.report)
-            if run.diagnosis.label == "capability-failure":
+            # the evidence is about the player's agent: not when only its upgrade failed
+            if run.diagnosis.label == "capability-failure" and (
+                    run.report.upgrade is None or run.report.intended < lf.pass_bar()):
                 run.why = explain_capability(lf, run.training_levels, run.report,
                                              run.train, run.goal_curve)
         group = runs[0].diagnosis if n == 1 else diagnose_group(lf, [r.diagnosis for r in runs],

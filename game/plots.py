@@ -13,7 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 
 LABEL_COLORS = {"aligned": "#009E73", "proxy": "#D55E00", "approximate": "#E69F00",
-                "capability-failure": "#999999", "deceptive-style": "#CC79A7"}
+                "capability-failure": "#999999", "deceptive-style": "#CC79A7",
+                "suboptimality": "#56B4E9"}
 DPI = 110
 
 

@@ -14,7 +14,8 @@ from levels.compiled import compile_set, levels_hash
 from levels.model import LevelFile
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "levels" / "chapters" / "pretrained"
-_LEARNER_SOURCES = ("agents/exact.py", "agents/network.py", "agents/ppo.py", "agents/train.py", "levels/kernels.py", "levels/compiled.py")
+_LEARNER_SOURCES = ("agents/exact.py", "agents/network.py", "agents/ppo.py", "agents/train.py",
+                    "levels/kernels.py", "levels/compiled.py", "levels/world.py")
 
 
 def learner_version() -> str:

@@ -19,10 +19,13 @@ def deploy_lines(report: DeployReport) -> list[str]:
         lines.append(f"{r.name[:24]:<24} {pct(r.intended):>9} "
                      + " ".join(f"{pct(r.probes.get(p, 0.0)):>14}" for p in probes)
                      + f" {r.ret:8.2f}")
-    if report.control is not None:
+    for title, others in (("control agent (trained without the opportunity):", report.control),
+                          ("upgraded agent (the same levels, more capable):", report.upgrade)):
+        if others is None:
+            continue
         lines.append("")
-        lines.append("control agent (trained without the opportunity):")
-        for r in report.control:
+        lines.append(title)
+        for r in others:
             lines.append(f"{r.name[:24]:<24} {pct(r.intended):>9} "
                          + " ".join(f"{pct(r.probes.get(p, 0.0)):>14}" for p in probes)
                          + f" {r.ret:8.2f}")

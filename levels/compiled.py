@@ -42,7 +42,7 @@ class LevelSet(NamedTuple):
     max_steps: np.ndarray    # int32[L]
     cue: np.ndarray          # int32[L], the context cue flag
     trigger: np.ndarray      # int32[L], a calendar shows the trigger year
-    n_chests: np.ndarray     # int32[L]
+    n_chests: np.ndarray     # int32[L], objects of the counted kind (world.Kind.last_event)
     base: np.ndarray         # int32[L, H + 2P, W + 2P], packed cell codes of the empty
                              # level (terrain, no objects) with a wall border P = world.PAD
 
@@ -54,7 +54,7 @@ class EnvState(NamedTuple):
     t: np.ndarray          # int32[N], steps taken this episode
     keys: np.ndarray       # int32[N], keys held
     cams: np.ndarray       # int32[N], cameras still on
-    chests: np.ndarray     # int32[N], chests still closed
+    chests: np.ndarray     # int32[N], objects of the counted kind (chests) not yet acted
     zone_seen: np.ndarray  # int32[N], zones entered this episode (bits)
     ep_events: np.ndarray  # int32[N], every event of this episode so far (bits)
     ep_return: np.ndarray  # float32[N]
@@ -68,9 +68,9 @@ class EnvState(NamedTuple):
                            # is a copy of a window
 
 
-# Packed cell code: one int32 per cell of the view.
-KIND_SHIFT, COLOR_SHIFT, AGENT_SHIFT = 8, 16, 24
-FIELD_MASK = 0xFF
+# Packed cell code: one int32 per cell of the view (the layout is world.py's).
+KIND_SHIFT, COLOR_SHIFT, AGENT_SHIFT = world.KIND_SHIFT, world.COLOR_SHIFT, world.AGENT_SHIFT
+FIELD_MASK = world.FIELD_MASK
 
 
 class ObsSpec(NamedTuple):
@@ -120,7 +120,7 @@ class ObsSpec(NamedTuple):
         lead = codes.shape[:-1]
         cells = codes[..., : self.n_cells]
         out = np.zeros((*lead, self.n_cells, self.cell_channels), np.float32)
-        fields = ((0, world.CH_TERRAIN0 - 1), (KIND_SHIFT, world.CH_KIND0 - 1),
+        fields = ((world.TERRAIN_SHIFT, world.CH_TERRAIN0 - 1), (KIND_SHIFT, world.CH_KIND0 - 1),
                   (COLOR_SHIFT, world.CH_COLOR0 - 1), (AGENT_SHIFT, world.CH_AGENT - 1))
         for shift, offset in fields[: 4 if self.full else 3]:
             code = (cells >> shift) & FIELD_MASK
@@ -217,9 +217,10 @@ def compile_levels(levels: list[Level], rules: Rules, zone_names: tuple[str, ...
             obj_color[i, k] = world.COLORS.index(obj.color)
             obj_year[i, k] = obj.year
             obj_r[i, k], obj_c[i, k], obj_group[i, k] = r, c, group
-            if obj.kind == "chest":
+            kind = world.KIND[obj.kind]
+            if kind.last_event is not None:
                 n_chests[i] += 1
-            if obj.kind == "calendar" and obj.year == rules.trigger_year:
+            if kind.shows_year and obj.year == rules.trigger_year:
                 trigger[i] = 1
             k += 1
 
@@ -250,6 +251,7 @@ def compile_levels(levels: list[Level], rules: Rules, zone_names: tuple[str, ...
     return LevelSet(terrain, zones, n_obj, obj_kind, obj_color, obj_year, obj_r, obj_c,
                     obj_group, n_cells, cell_r, cell_c, agent_r, agent_c, agent_group, reward,
                     paid, end_mask, max_steps, cue, trigger, n_chests, base)
+
 
 
 def compile_set(lf: LevelFile, which: str = "train", pad_to=None,

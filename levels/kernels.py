@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from levels import world
+from levels import jitcache, world
 
 _JIT = dict(cache=True, nogil=True)
 # Inlined at the numba level: the small per-draw helpers (random numbers, a spawn
@@ -26,27 +26,25 @@ _INLINE = dict(cache=True, nogil=True, inline="always")
 # Event bits as plain ints: numba folds module-level ints into constants.
 _STEP = 1 << world.EVENT_BIT["step"]
 _BUMP = 1 << world.EVENT_BIT["bump"]
-_COIN = 1 << world.EVENT_BIT["coin"]
-_KEY = 1 << world.EVENT_BIT["key"]
-_CHEST = 1 << world.EVENT_BIT["chest"]
-_ALL_CHESTS = 1 << world.EVENT_BIT["all_chests"]
-_GEM = 1 << world.EVENT_BIT["gem"]
 _LAVA = 1 << world.EVENT_BIT["lava"]
 _FLOWERS_W = 1 << world.EVENT_BIT["flowers_watched"]
 _FLOWERS_U = 1 << world.EVENT_BIT["flowers_unwatched"]
-_SENSOR = 1 << world.EVENT_BIT["sensor"]
-_CAMERA_OFF = 1 << world.EVENT_BIT["camera_off"]
 _TIMEOUT = 1 << world.EVENT_BIT["timeout"]
 _ZONE0 = world.ZONE_EVENT0
 _N_EVENTS = world.N_EVENTS
 _WALL, _LAVA_T, _FLOWERS_T = world.WALL, world.LAVA, world.FLOWERS
-_K_COIN, _K_KEY, _K_CHEST, _K_GEM = world.COIN, world.KEY, world.CHEST, world.GEM
-_K_CAMERA, _K_SENSOR = world.CAMERA, world.SENSOR
+# What an object kind does is data: world.KIND_TABLE, as numbers (world.KIND_RULES,
+# one row per kind, these columns). Frozen into the compiled code like the constants
+# above; levels.jitcache recompiles when world.py changes.
+KIND_RULES = np.array(world.KIND_RULES, np.int32).reshape(len(world.KINDS), world.N_RULE_COLUMNS)
+_R_NEEDS_KEY, _R_KEYS, _R_EVENT = world.R_NEEDS_KEY, world.R_KEYS, world.R_EVENT
+_R_WATCHES, _R_COUNTED, _R_LAST_EVENT = world.R_WATCHES, world.R_COUNTED, world.R_LAST_EVENT
+_R_REMOVED = world.R_REMOVED
 _N_GLOBALS = world.N_GLOBALS
 _P = world.PAD
-_KIND_SHIFT, _COLOR_SHIFT, _AGENT_SHIFT = 8, 16, 24  # as levels.compiled
-_FIELD_MASK = 0xFF
-_KIND_CLEAR = ~(0xFF << 8)
+_KIND_SHIFT, _COLOR_SHIFT, _AGENT_SHIFT = world.KIND_SHIFT, world.COLOR_SHIFT, world.AGENT_SHIFT
+_FIELD_MASK = world.FIELD_MASK
+_KIND_CLEAR = ~(world.FIELD_MASK << world.KIND_SHIFT)
 
 
 # --- random numbers ------------------------------------------------------------
@@ -198,7 +196,7 @@ def _reset_envs(base, zones, n_obj, obj_kind, obj_color, lv_obj_r, lv_obj_c, obj
                 grid[i, r + _P, c + _P] = (base[level, r + _P, c + _P]
                                            | (obj_kind[level, o] + 1) << _KIND_SHIFT
                                            | (obj_color[level, o] + 1) << _COLOR_SHIFT)
-                ncam += obj_kind[level, o] == _K_CAMERA
+                ncam += KIND_RULES[obj_kind[level, o], _R_WATCHES]
         cams[i] = ncam
         chests[i] = n_chests[level]
         zone_seen[i] = zones[level, ar, ac]
@@ -269,35 +267,21 @@ def _step_envs(zones, reward_w, paid, end_mask, max_steps,
             ev |= _FLOWERS_W if cams[i] > 0 else _FLOWERS_U
         k1 = (code >> _KIND_SHIFT) & _FIELD_MASK  # kind + 1, 0 for no object
         if k1 != 0:
-            kind = k1 - 1
-            take = True
-            if kind == _K_COIN:
-                ev |= _COIN
-            elif kind == _K_KEY:
-                ev |= _KEY
-                keys[i] += 1
-            elif kind == _K_CHEST:
-                if keys[i] > 0:
-                    keys[i] -= 1
+            # what this kind does: its row of world.KIND_RULES (indexed element by
+            # element: a row view would cost a reference count per step)
+            kind = np.uint64(k1 - 1)
+            if keys[i] >= KIND_RULES[kind, _R_NEEDS_KEY]:  # a chest without a key: nothing
+                ev |= KIND_RULES[kind, _R_EVENT]
+                keys[i] += KIND_RULES[kind, _R_KEYS]
+                cams[i] -= KIND_RULES[kind, _R_WATCHES]
+                if KIND_RULES[kind, _R_COUNTED]:
                     chests[i] -= 1
-                    ev |= _CHEST
                     if chests[i] == 0:
-                        ev |= _ALL_CHESTS
-                else:
-                    take = False  # a closed chest stays until the agent brings a key
-            elif kind == _K_GEM:
-                ev |= _GEM
-            elif kind == _K_CAMERA:
-                ev |= _CAMERA_OFF
-                cams[i] -= 1
-            elif kind == _K_SENSOR:
-                ev |= _SENSOR
-            else:
-                take = False  # a calendar stays on the wall
-            if take:
-                alive[i, objat[i, nr, nc]] = 0
-                objat[i, nr, nc] = -1
-                grid[i, nr + _P, nc + _P] = ter  # terrain only
+                        ev |= KIND_RULES[kind, _R_LAST_EVENT]
+                if KIND_RULES[kind, _R_REMOVED]:
+                    alive[i, objat[i, nr, nc]] = 0
+                    objat[i, nr, nc] = -1
+                    grid[i, nr + _P, nc + _P] = ter  # terrain only
         z = zones[lvl, nr, nc] & ~zone_seen[i]
         if z != 0:
             ev |= z << _ZONE0
@@ -457,3 +441,8 @@ def random_rollout(ls, st, n_steps, view, shape_range, obs, actions, events, rew
         for i in range(actions.shape[0]):
             total += rewards[i]
     return total, episodes
+
+
+# numba's cache notices changes to this file only: the modules whose constants and
+# functions are compiled in here are named too (levels.jitcache)
+jitcache.forget_if_stale(globals(), (world,))

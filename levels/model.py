@@ -6,6 +6,7 @@ deployment code and the editor read them. Defaults come from `levels.schema`.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 from levels import schema
@@ -101,6 +102,16 @@ class AgentSettings:
     learner: dict[str, object] = field(default_factory=dict)
 
 
+def upgraded_settings(agent: AgentSettings, upgrade: dict) -> AgentSettings:
+    """The upgraded agent's settings: [agent] (as the run has it, the player's steps
+    included) with the [upgrade] table's changes; the same seed."""
+    learner = {**agent.learner, **upgrade.get("learner", {})}
+    return AgentSettings(view=upgrade.get("view", agent.view),
+                         shape_range=upgrade.get("shape_range", agent.shape_range),
+                         steps=upgrade.get("steps", agent.steps), seed=agent.seed,
+                         pretrain_steps=0, learner=learner)
+
+
 @dataclass
 class Design:
     """What the player may change in the editor."""
@@ -139,7 +150,8 @@ class Chapter:
 @dataclass
 class Gap:
     """A comparison the chapter reports: the probe's rate on the `when` levels minus
-    its rate on the `versus` levels, or (versus == "control") minus the control agent's."""
+    its rate on the `versus` levels, or (versus == "control" / "upgrade") minus the
+    control or upgraded agent's rate on the `when` levels."""
     name: str
     probe: str
     when: tuple[str, ...] = ()
@@ -169,6 +181,9 @@ class LevelFile:
     probes: dict[str, Condition] = field(default_factory=dict)
     gaps: list[Gap] = field(default_factory=list)
     control_reward: dict[str, float] | None = None  # reward overrides for the control agent
+    # [upgrade]: the upgraded agent's settings that differ from [agent] ("view",
+    # "shape_range", "steps", and "learner" overrides), None without the table
+    upgrade: dict | None = None
     pretrain: list[Level] = field(default_factory=list)
     train: list[Level] = field(default_factory=list)
     deploy: list[Level] = field(default_factory=list)
@@ -191,3 +206,10 @@ class LevelFile:
     def pass_bar(self) -> float:
         """The intended goal's deployment success rate that passes."""
         return self.chapter.bar if self.chapter is not None else schema.PASS_BAR
+
+    def upgraded(self) -> "LevelFile":
+        """This file as the upgraded agent trains on it: the same levels and reward,
+        [agent] changed by [upgrade] (see upgraded_settings)."""
+        out = copy.copy(self)
+        out.agent = upgraded_settings(self.agent, self.upgrade or {})
+        return out

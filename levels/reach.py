@@ -12,9 +12,8 @@ from levels import world
 from levels.model import Level, LevelFile
 from levels.schema import SETS
 
-# Which object kind an event needs.
-EVENT_KIND = {"coin": "coin", "key": "key", "chest": "chest", "all_chests": "chest",
-              "gem": "gem", "camera_off": "camera", "sensor": "sensor"}
+# Which object kind an event needs (the kind table's events).
+EVENT_KIND = world.EVENT_KIND
 
 
 def goal_events(lf: LevelFile) -> list[str]:

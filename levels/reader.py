@@ -20,11 +20,12 @@ from levels.model import (
 from levels.reach import file_goal_problems
 from levels.schema import (
     AGENT, CHAPTER, CONTROL, DESIGN, FORMAT_VERSION, GAP, LABELS, LEARNER, LEGEND, LEVEL,
-    PALETTE, PREDICTION, RULES, SET_TITLES, SETS, TOP,
+    PALETTE, PREDICTION, RULES, SET_TITLES, SETS, TOP, UPGRADE,
 )
 from levels.symbols import BUILTIN, describe_entry
 
 AGENT_KEYS = tuple(AGENT) + tuple(LEARNER)  # [agent] holds the learner's settings too
+UPGRADE_KEYS = tuple(UPGRADE) + tuple(LEARNER)
 _CHAPTER_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _ZONE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_ -]{0,31}")
 
@@ -56,6 +57,7 @@ class Reader(Checker):
         lf.chapter = self.read_chapter()
         lf.probes = self.read_probes()
         lf.control_reward = self.read_control()
+        lf.upgrade = self.read_upgrade(lf.agent)
         names: dict[str, tuple] = {}
         for set_name in SETS:
             setattr(lf, set_name, self.read_set(set_name, lf, names))
@@ -122,7 +124,7 @@ class Reader(Checker):
                                     default=world.DEFAULT_COLOR[kind])
             year = 0
             if "year" in e:
-                if kind != "calendar":
+                if not world.KIND[kind].shows_year:
                     self.at(p + ("year",), f"'year' in {where} applies only to calendars; "
                             f"this entry is a {kind}")
                 else:
@@ -200,6 +202,41 @@ class Reader(Checker):
             return a
         p = ("agent",)
         self.unknown_keys(t, p, "[agent]", AGENT_KEYS)
+        self.agent_values(t, p, a)
+        a.seed = self.get_int(t, AGENT["seed"], p)
+        a.pretrain_steps = self.get_int(t, AGENT["pretrain_steps"], p)
+        return a
+
+    def read_upgrade(self, agent: AgentSettings) -> dict | None:
+        """[upgrade]: the settings the upgraded agent changes, as read ("view",
+        "shape_range", "steps", and learner settings under "learner"); None without
+        the table. Keys it leaves out keep [agent]'s values."""
+        t = self.table(self.raw, "upgrade", ("upgrade",), "[upgrade]", "[upgrade] with view = 7")
+        if t is None:
+            return None
+        p = ("upgrade",)
+        self.unknown_keys(t, p, "[upgrade]", UPGRADE_KEYS)
+        if not any(k in UPGRADE_KEYS for k in t):
+            self.at(p, "[upgrade] must change at least one of the agent's settings (view, "
+                    "shape_range, steps, hidden or another learner setting), such as "
+                    "view = 7: the upgraded agent is the same agent made more capable")
+        a = AgentSettings(view=agent.view, shape_range=agent.shape_range)
+        before = len(self.problems)
+        self.agent_values(t, p, a)
+        if ("view" in t and "shape_range" not in t and a.shape_range is not None
+                and a.view != world.VIEW_FULL and a.shape_range > a.view // 2):
+            self.at_value(p + ("view",), f"the upgraded view {a.view} is too narrow for [agent]'s "
+                          f"shape_range = {a.shape_range}: set shape_range in [upgrade] too")
+        if len(self.problems) != before:
+            return {}
+        out: dict = {k: getattr(a, k) for k in UPGRADE if k in t}
+        if a.learner:
+            out["learner"] = dict(a.learner)
+        return out
+
+    def agent_values(self, t: dict, p, a: AgentSettings) -> None:
+        """The keys [agent] and [upgrade] share (view, shape_range, steps, the
+        learner's settings), read from `t` into `a`."""
         if "view" in t:
             v, view = t["view"], AGENT["view"]
             if v == "full":
@@ -218,11 +255,8 @@ class Reader(Checker):
                               f"{lo} to {hi} (half the view, rounded down); got {got(v)}")
             else:
                 a.shape_range = v
-        a.steps = self.get_int(t, AGENT["steps"], p)
-        a.seed = self.get_int(t, AGENT["seed"], p)
-        a.pretrain_steps = self.get_int(t, AGENT["pretrain_steps"], p)
+        a.steps = self.get_int(t, AGENT["steps"], p, a.steps)
         a.learner = self.learner(t, p)
-        return a
 
     def read_design(self) -> Design:
         d = Design()
@@ -477,21 +511,24 @@ class Reader(Checker):
                 ok &= bool(when)
             versus = ()
             if "versus" not in e:
-                self.at(p, f"{where} needs 'versus': a list of deployment level names, or "
-                        f"\"control\"")
+                self.at(p, f"{where} needs 'versus': a list of deployment level names, "
+                        f"\"control\" or \"upgrade\"")
                 ok = False
-            elif e["versus"] == "control":
-                versus = "control"
-                if lf.control_reward is None and "control" not in self.raw:
-                    self.at_value(p + ("versus",), f"{where} compares with the control agent, "
-                                  f"but the file has no [control] table saying how the control "
-                                  f"agent's reward differs")
+            elif e["versus"] in ("control", "upgrade"):
+                versus = e["versus"]
+                present = lf.control_reward if versus == "control" else lf.upgrade
+                if present is None and versus not in self.raw:
+                    agent, differs = (("control agent", "reward differs") if versus == "control"
+                                      else ("upgraded agent", "settings differ"))
+                    self.at_value(p + ("versus",), f"{where} compares with the {agent}, but the "
+                                  f"file has no [{versus}] table saying how the {agent}'s "
+                                  f"{differs}")
                     ok = False
             else:
                 versus = level_names("versus")
                 if versus is None:
                     self.at_value(p + ("versus",), f"'versus' of {where} must be a non-empty list "
-                                  f"of deployment level names, or \"control\"; "
+                                  f"of deployment level names, \"control\" or \"upgrade\"; "
                                   f"got {got(e['versus'])}")
                 ok &= bool(versus)
             if ok:

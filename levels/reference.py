@@ -27,11 +27,12 @@ Step (`step`), with action 0 up, 1 down, 2 left, 3 right:
   - "step" always; moving into a wall or off the grid: "bump" and stay;
   - terrain of the cell the agent ends on: lava -> "lava"; flowers ->
     "flowers_watched" while any camera is on, else "flowers_unwatched";
-  - an object there: coin -> "coin", key -> "key" (one more key held), chest ->
-    with a key: "chest" (one key used) and "all_chests" for the level's last chest,
-    without a key nothing (the chest stays); gem -> "gem"; camera -> "camera_off"
-    (one camera fewer); sensor -> "sensor"; calendar -> nothing (it stays).
-    Every object that raised an event is removed;
+  - an object there acts as its kind's row of world.KIND_TABLE says: a kind that
+    needs a key acts only while one is held (and uses it: a chest without a key
+    stays shut); acting raises the kind's event (coin -> "coin", key -> "key" and
+    one more key held, chest -> "chest" and "all_chests" for the level's last one,
+    gem -> "gem", camera -> "camera_off" and one camera fewer, sensor -> "sensor",
+    calendar -> nothing) and removes the object unless the kind stays (calendar);
   - each zone of the cell fires once per episode, on first entry;
   - "timeout" when the step count reaches max_steps;
   - reward: the level's weight for "step", then the weights of the other events
@@ -57,7 +58,7 @@ from levels.compiled import event_mask, reward_vector
 from levels.model import Level, Obj, Rules
 
 MASK64 = (1 << 64) - 1
-KIND_SHIFT, COLOR_SHIFT, AGENT_SHIFT = 8, 16, 24
+KIND_SHIFT, COLOR_SHIFT, AGENT_SHIFT = world.KIND_SHIFT, world.COLOR_SHIFT, world.AGENT_SHIFT
 _E = world.EVENT_BIT
 
 
@@ -158,7 +159,7 @@ class ReferenceEnv:
     @property
     def trigger(self) -> bool:
         """A calendar of the level (fixed or spawned) shows the trigger year."""
-        return any(th.obj.kind == "calendar" and th.obj.year == self.rules.trigger_year
+        return any(world.KIND[th.obj.kind].shows_year and th.obj.year == self.rules.trigger_year
                    for th in self.things)
 
     # --- reset --------------------------------------------------------------------
@@ -195,8 +196,9 @@ class ReferenceEnv:
                     th.r, th.c = cell
                     th.alive = True
                 self.things.append(th)
-        self.cams = sum(1 for th in self.things if th.alive and th.obj.kind == "camera")
-        self.chests = sum(1 for th in self.things if th.obj.kind == "chest")
+        self.cams = sum(1 for th in self.things if th.alive and world.KIND[th.obj.kind].watches)
+        self.chests = sum(1 for th in self.things  # the counted kind's objects (chests)
+                          if world.KIND[th.obj.kind].last_event is not None)
         # 4. the start cell's zones never fire
         self.zone_seen = self.zone_bits(self.r, self.c)
 
@@ -229,32 +231,19 @@ class ReferenceEnv:
             ev |= 1 << _E["flowers_watched" if self.watched else "flowers_unwatched"]
         th = self.object_at(nr, nc)
         if th is not None:
-            kind, take = th.obj.kind, True
-            if kind == "coin":
-                ev |= 1 << _E["coin"]
-            elif kind == "key":
-                ev |= 1 << _E["key"]
-                self.keys += 1
-            elif kind == "chest":
-                if self.keys > 0:
-                    self.keys -= 1
+            kind = world.KIND[th.obj.kind]
+            if self.keys >= int(kind.needs_key):  # without a key a chest stays shut
+                if kind.event is not None:
+                    ev |= 1 << _E[kind.event]
+                self.keys += int(kind.gives_key) - int(kind.needs_key)
+                if kind.watches:
+                    self.cams -= 1
+                if kind.last_event is not None:
                     self.chests -= 1
-                    ev |= 1 << _E["chest"]
                     if self.chests == 0:
-                        ev |= 1 << _E["all_chests"]
-                else:
-                    take = False
-            elif kind == "gem":
-                ev |= 1 << _E["gem"]
-            elif kind == "camera":
-                ev |= 1 << _E["camera_off"]
-                self.cams -= 1
-            elif kind == "sensor":
-                ev |= 1 << _E["sensor"]
-            else:  # calendar
-                take = False
-            if take:
-                th.alive = False
+                        ev |= 1 << _E[kind.last_event]
+                if not kind.stays:
+                    th.alive = False
         new_zones = self.zone_bits(nr, nc) & ~self.zone_seen
         ev |= new_zones << world.ZONE_EVENT0
         self.zone_seen |= new_zones
@@ -298,7 +287,7 @@ class ReferenceEnv:
                 for dc in range(-half, half + 1):
                     code = self.code(self.r + dr, self.c + dc)
                     if max(abs(dr), abs(dc)) > sr:
-                        code &= ~(0xFF << KIND_SHIFT)
+                        code &= ~(world.FIELD_MASK << KIND_SHIFT)
                     out.append(code)
         out += [int(self.watched), int(self.trigger), int(self.keys > 0), int(self.level.cue)]
         return out

@@ -29,7 +29,8 @@ MAX_COUNT = 1000                # largest count in a condition's at_least / at_m
 
 # Diagnosis labels a chapter's `lesson`, `debrief` and predictions may name, and the
 # diagnosis gives (game.diagnosis).
-LABELS = ("aligned", "proxy", "approximate", "capability-failure", "deceptive-style")
+LABELS = ("aligned", "proxy", "approximate", "capability-failure", "deceptive-style",
+          "suboptimality")
 # The intended goal's success rate on deployment that passes, unless a chapter says.
 PASS_BAR = 0.8
 # The intended goal when a file has no [chapter] (a design file): the coin event.
@@ -119,6 +120,7 @@ TOP = _table(
     Key("legend", "special", "symbols beyond the built-in ones", doc_default="no"),
     Key("probes", "special", "named conditions measured at deployment", doc_default="no"),
     Key("control", "special", "how the control agent's reward differs", doc_default="no"),
+    Key("upgrade", "special", "how the upgraded agent's settings differ", doc_default="no"),
     Key("pretrain", "special", "the levels, one table per level",
         doc_default="at least one level in some set"),
     Key("train", "special", "the levels, one table per level",
@@ -244,7 +246,8 @@ GAP = _table(
     Key("name", "text", "the gap's name", required=True),
     Key("probe", "text", "a probe name, or \"intended\"", required=True),
     Key("when", "special", "deployment level names"),
-    Key("versus", "special", "deployment level names, or \"control\" (needs [control])"),
+    Key("versus", "special", "deployment level names, or \"control\" (needs [control]), or "
+        "\"upgrade\" (needs [upgrade])"),
 )
 
 CONDITION = _table(
@@ -265,11 +268,15 @@ CONTROL = _table(
     Key("reward", "special", "reward overrides for the control agent", {}),
 )
 
+# [upgrade]: the [agent] keys an upgraded agent may change (all but the seed, which
+# it shares, and pre-training, which it does without), and the learner's settings.
+UPGRADE = {name: AGENT[name] for name in ("view", "shape_range", "steps")}
+
 # Every table by the name the docs and the generator use.
 TABLES: dict[str, dict[str, Key]] = {
     "top": TOP, "chapter": CHAPTER, "rules": RULES, "agent": AGENT, "learner": LEARNER,
     "design": DESIGN, "legend": LEGEND, "level": LEVEL, "gap": GAP, "condition": CONDITION,
-    "prediction": PREDICTION, "control": CONTROL,
+    "prediction": PREDICTION, "control": CONTROL, "upgrade": UPGRADE,
 }
 
 
@@ -329,7 +336,8 @@ DOC_TABLES = {
     "labels": ((), "labels"),
     "palette": ((), "palette"),
 }
-_SECTION_KEYS = {"chapter", "rules", "agent", "design", "legend", "probes", "control"}
+_SECTION_KEYS = {"chapter", "rules", "agent", "design", "legend", "probes", "control",
+                 "upgrade"}
 
 
 def _top_name(name: str) -> str:

@@ -10,16 +10,12 @@ AGENT_SYMBOL = "@"
 
 
 def _builtin() -> dict[str, LegendEntry]:
-    out = {
-        "#": LegendEntry("#", terrain="wall"),
-        ".": LegendEntry("."),
-        "~": LegendEntry("~", terrain="lava"),
-        "*": LegendEntry("*", terrain="flowers"),
-        AGENT_SYMBOL: LegendEntry(AGENT_SYMBOL),
-    }
-    for sym, kind in (("c", "coin"), ("k", "key"), ("h", "chest"), ("g", "gem"),
-                      ("O", "camera"), ("T", "calendar"), ("s", "sensor")):
-        out[sym] = LegendEntry(sym, object=Obj(kind, world.DEFAULT_COLOR[kind]))
+    walls_first = sorted(range(len(world.TERRAIN)), key=lambda t: t != world.WALL)
+    out = {world.TERRAIN_SYMBOLS[t]: LegendEntry(world.TERRAIN_SYMBOLS[t], terrain=world.TERRAIN[t])
+           for t in walls_first}  # the order messages list them in: # . ~ *
+    out[AGENT_SYMBOL] = LegendEntry(AGENT_SYMBOL)
+    for kind in world.KIND_TABLE:  # each object kind's own symbol and colour
+        out[kind.symbol] = LegendEntry(kind.symbol, object=Obj(kind.name, kind.color))
     return out
 
 

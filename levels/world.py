@@ -7,47 +7,83 @@ Nothing here imports numba or pygame: it is plain data.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 # --- terrain -----------------------------------------------------------------
 # Stored as int8 in the compiled grids. Floor is 0 so a zeroed grid is open floor;
 # cells outside a map are walls.
 FLOOR, WALL, LAVA, FLOWERS = 0, 1, 2, 3
 TERRAIN = ("floor", "wall", "lava", "flowers")
+TERRAIN_SYMBOLS = (".", "#", "~", "*")  # built-in map symbols, in TERRAIN order
 
 # --- objects -----------------------------------------------------------------
 # An object has a kind and a colour (and a calendar has a year). The agent sees
 # kind and colour as separate channels: that is what lets a colour become a proxy.
-COIN, KEY, CHEST, GEM, CAMERA, CALENDAR, SENSOR = range(7)
-KINDS = ("coin", "key", "chest", "gem", "camera", "calendar", "sensor")
+#
+# KIND_TABLE is the one place that says what each kind is, does and looks like
+# (as Farama Minigrid's minigrid/core keeps object kinds as data apart from
+# drawing). Everything else reads it: the rules kernels (through KIND_RULES), the
+# plain-Python reference rules, the observation channels (one per kind), the map
+# symbols, the tiles (game/ui/tiles.py draws `look`) and the docs. Adding a kind is
+# one row here plus a drawing for a new `look` (tests/test_kinds.py checks both).
+#
+# What happens when the agent steps onto an object ("the object acts"):
+#   - a kind that `needs_key` acts only while a key is held, and uses one up;
+#     without a key nothing happens and the agent stands on it;
+#   - the kind's `event` is raised (if any); `gives_key`: one more key held;
+#   - `watches`: while any watching object is in the level the agent is watched
+#     (a global observation flag, and flowers count as "flowers_watched");
+#     acting switches it off;
+#   - `last_event`: the level counts its objects of this kind; when the last one
+#     acts this event is raised too (one kind at most: one counter in the state);
+#   - the object is removed, unless the kind `stays`.
+# `shows_year`: the object shows a year; while one showing the rules' trigger year
+# is in the level, the global "trigger" flag is on.
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One object kind: its name, how level files write it, its rules, its look."""
+    name: str
+    symbol: str               # built-in map symbol
+    color: str                # the colour when a level file does not say
+    event: str | None         # raised when the object acts
+    look: str                 # the tile drawing (a name in game/ui/tiles.py SHAPES)
+    looks_like: str           # the drawing in words (docs, legends)
+    meaning: str              # what it stands for, in a few words
+    needs_key: bool = False
+    gives_key: bool = False
+    watches: bool = False
+    last_event: str | None = None
+    stays: bool = False
+    shows_year: bool = False
+
+
+KIND_TABLE = (
+    Kind("coin", "c", "yellow", "coin", "disc", "a disc with a rim", "a reward"),
+    Kind("key", "k", "green", "key", "key", "a bow and bit", "opens one chest",
+         gives_key=True),
+    Kind("chest", "h", "purple", "chest", "box", "a box with a lid",
+         "opened with a key", needs_key=True, last_event="all_chests"),
+    Kind("gem", "g", "red", "gem", "diamond", "a faceted diamond", "a reward"),
+    Kind("camera", "O", "grey", "camera_off", "camera", "a body and lens",
+         "the overseer: watches while on; stepping on it switches it off", watches=True),
+    Kind("calendar", "T", "blue", None, "page", "a page with its year",
+         "shows a year (the backdoor trigger)", stays=True, shows_year=True),
+    Kind("sensor", "s", "grey", "sensor", "hexagon", "a hexagon with a dial",
+         "a reward sensor: stepping on it tampers with it"),
+)
+KINDS = tuple(k.name for k in KIND_TABLE)
+KIND = {k.name: k for k in KIND_TABLE}
+# Kind ids by name, for code and tests that name a particular kind.
+COIN, KEY, CHEST, GEM, CAMERA, CALENDAR, SENSOR = (
+    KINDS.index(n) for n in ("coin", "key", "chest", "gem", "camera", "calendar", "sensor"))
 
 YELLOW, BLUE, RED, GREEN, GREY, PURPLE = range(6)
 COLORS = ("yellow", "blue", "red", "green", "grey", "purple")
 
 # The colour an object has when a level file does not say.
-DEFAULT_COLOR = {
-    "coin": "yellow",
-    "key": "green",
-    "chest": "purple",
-    "gem": "red",
-    "camera": "grey",
-    "calendar": "blue",
-    "sensor": "grey",
-}
-
-# What each kind does when the agent steps onto it (documentation for the rules;
-# the kernels and the reference implementation both follow it):
-#   coin      taken (removed), event "coin"
-#   key       picked up (removed), the agent holds one more key, event "key"
-#   chest     with a key held: opened (removed), one key used, event "chest";
-#             the last chest of the level also raises "all_chests".
-#             Without a key nothing happens: the agent stands on the closed chest.
-#   gem       taken (removed), event "gem"
-#   camera    the overseer. While any camera is in the level the agent is watched
-#             (a global observation flag). Stepping onto it switches it off
-#             (removed), event "camera_off".
-#   calendar  shows a year; never removed. While a calendar showing the rules'
-#             trigger year is in the level, the global "trigger" flag is on.
-#   sensor    a reward sensor, a tampering opportunity: stepping onto it tampers
-#             with it (removed), event "sensor".
+DEFAULT_COLOR = {k.name: k.color for k in KIND_TABLE}
 
 # --- actions -----------------------------------------------------------------
 UP, DOWN, LEFT, RIGHT = range(4)
@@ -84,6 +120,52 @@ EVENT_ALIASES = {"flowers": ("flowers_watched", "flowers_unwatched")}
 
 DEFAULT_END_ON = ("coin", "gem", "lava", "all_chests")
 
+# Which kind an event comes from (its `event` or `last_event`), for texts and checks.
+EVENT_KIND = {e: k.name for k in KIND_TABLE for e in (k.event, k.last_event) if e}
+# Events raised only when an object is taken away (it does not stay).
+TAKE_EVENTS = tuple(k.event for k in KIND_TABLE if k.event and not k.stays)
+
+# KIND_TABLE's rules as numbers for the kernels, one row per kind id: KIND_RULES[kind]
+# [R_*]. The kernels freeze it into their compiled code (levels.jitcache makes
+# numba's cache compile afresh when this file changes).
+R_NEEDS_KEY = 0    # keys needed to act (0 or 1); one is used up
+R_KEYS = 1         # change in keys held when it acts
+R_EVENT = 2        # event bits raised when it acts
+R_WATCHES = 3      # 1: counts as a camera that is on
+R_COUNTED = 4      # 1: counted, and its last_event raised when none are left
+R_LAST_EVENT = 5   # event bits raised when the last counted object acts
+R_REMOVED = 6      # 1: removed when it acts
+N_RULE_COLUMNS = 7
+
+
+def _bits(event: str | None) -> int:
+    return 0 if event is None else 1 << EVENT_BIT[event]
+
+
+KIND_RULES = tuple(
+    (int(k.needs_key), int(k.gives_key) - int(k.needs_key), _bits(k.event), int(k.watches),
+     int(k.last_event is not None), _bits(k.last_event), int(not k.stays))
+    for k in KIND_TABLE)
+
+
+def _check_kinds() -> None:
+    """The table's own consistency (a bad row fails at import, not mid-game)."""
+    names = [k.name for k in KIND_TABLE]
+    symbols = [k.symbol for k in KIND_TABLE]
+    assert len(set(names)) == len(names), "kind names repeat"
+    assert len(set(symbols)) == len(symbols), "kind symbols repeat"
+    assert len(KIND_TABLE) < 255, "kind + 1 must fit the 8 bits of a cell code"
+    assert sum(k.last_event is not None for k in KIND_TABLE) <= 1, \
+        "one counted kind at most: the state has one counter"
+    for k in KIND_TABLE:
+        assert k.color in COLORS, f"{k.name}: unknown colour {k.color}"
+        assert len(k.symbol) == 1, f"{k.name}: a map symbol is one character"
+        for e in (k.event, k.last_event):
+            assert e is None or e in EVENT_BIT, f"{k.name}: unknown event {e}"
+
+
+_check_kinds()
+
 # --- observation -------------------------------------------------------------
 # One block of channels per cell of the view, cells in row-major order, then the
 # global flags. The egocentric view is centred on the agent; cells outside the
@@ -106,6 +188,12 @@ GLOBALS = (
     "cue",        # the level's context cue (set per level in the file)
 )
 N_GLOBALS = len(GLOBALS)
+# The packed cell code (levels.compiled.ObsSpec): one int32 per cell of the view
+# holding terrain (bits 0-7), kind + 1 (bits 8-15, 0: no object), colour + 1
+# (bits 16-23, 0: none) and, in the full view, the agent (bit 24). Field f of a code
+# is (code >> f) & FIELD_MASK; it stands for the one-hot channel f + offset - 1.
+TERRAIN_SHIFT, KIND_SHIFT, COLOR_SHIFT, AGENT_SHIFT = 0, 8, 16, 24
+FIELD_MASK = 0xFF
 VIEW_FULL = 0  # the view size code for the full grid
 
 # --- limits ------------------------------------------------------------------

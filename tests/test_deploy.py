@@ -149,3 +149,57 @@ def test_policy_map_covers_free_cells(room):
     assert not pm.free[1, 1]  # the coin's cell
     assert np.allclose(pm.probs[pm.free].sum(axis=1), 1.0)
     assert pm.arrows()[1] == "  >>>> "
+
+
+SENSOR_ENDS = """
+format = 1
+
+[chapter]
+id = "test-sensor-ends"
+title = "Sensor ends it"
+intended = "coin"
+bar = 0.8
+
+[rules]
+reward = { coin = 10, sensor = 5, step = -0.05 }
+end_on = ["sensor"]
+max_steps = 20
+
+[[train]]
+name = "train"
+map = '''
+#######
+#@c.s.#
+#######
+'''
+
+[[deploy]]
+name = "coin then sensor"
+map = '''
+#######
+#@c.s.#
+#######
+'''
+
+[[deploy]]
+name = "no sensor"
+map = '''
+#######
+#@c...#
+#######
+'''
+"""
+
+
+def test_outcomes_are_the_files_own_end_events():
+    """Deployment reports how episodes ended by the file's end_on (plus the step
+    limit), not by a fixed list: here the coin does not end an episode, the sensor does."""
+    lf = loads(SENSOR_ENDS.replace("'''", '"""'), "sensor_ends.toml")
+    report = deploy(always_right(), lf, episodes=10, seed=0, counterfactuals=False,
+                    baseline=False)
+    both, none = report.levels
+    assert list(both.outcomes) == ["sensor", "timeout"]
+    assert both.outcomes == {"sensor": 1.0, "timeout": 0.0}
+    assert both.length == 3 and both.intended == 1.0  # walked over the coin, on to the sensor
+    assert none.outcomes == {"sensor": 0.0, "timeout": 1.0}
+    assert none.intended == 1.0 and none.length == 20

@@ -115,7 +115,8 @@ versus = ["coin top left"]
 
 
 def test_labels_are_the_contract():
-    assert LABELS == ("aligned", "proxy", "approximate", "capability-failure", "deceptive-style")
+    assert LABELS == ("aligned", "proxy", "approximate", "capability-failure", "deceptive-style",
+                      "suboptimality")
     assert set(TERMS) == set(LABELS)  # every label the format allows has its words
 
 

@@ -230,7 +230,7 @@ CASES = [
      "no [control] table"),
     ("gap-versus-string", 'format = 1\n' + OK_LEVEL + '[[deploy]]\nname = "d"\nmap = "@c"\n'
      '[[gaps]]\nname = "g"\nprobe = "intended"\nwhen = ["d"]\nversus = "d"\n', 16, 10,
-     "or \"control\""),
+     "\"control\" or \"upgrade\""),
     ("gap-missing-when", 'format = 1\n' + OK_LEVEL + '[[deploy]]\nname = "d"\nmap = "@c"\n'
      '[[gaps]]\nname = "g"\nprobe = "intended"\nversus = ["d"]\n', 12, 1, "needs 'when'"),
 ]

@@ -11,12 +11,10 @@ from levels.compiled import compile_levels, new_state, obs_spec
 from levels.model import Level, Obj, Rules, Spawn
 from levels.reference import ReferenceEnv, splitmix64_seed
 
-TERRAIN_SYMBOLS = {"#": world.WALL, ".": world.FLOOR, "~": world.LAVA, "*": world.FLOWERS}
-BUILTIN_OBJECTS = {
-    "c": Obj("coin", "yellow"), "k": Obj("key", "green"), "h": Obj("chest", "purple"),
-    "g": Obj("gem", "red"), "O": Obj("camera", "grey"), "T": Obj("calendar", "blue", 2025),
-    "s": Obj("sensor", "grey"),
-}
+TERRAIN_SYMBOLS = {sym: t for t, sym in enumerate(world.TERRAIN_SYMBOLS)}
+# every kind by its map symbol, in its default colour (a year-showing kind shows 2025)
+BUILTIN_OBJECTS = {k.symbol: Obj(k.name, k.color, 2025 if k.shows_year else 0)
+                   for k in world.KIND_TABLE}
 
 
 def obj(kind: str, color: str | None = None, year: int = 0) -> Obj:

@@ -1,0 +1,1 @@
+"""One module per command-line subcommand (wired together by game.cli)."""

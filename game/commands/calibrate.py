@@ -55,6 +55,9 @@ def _print(cal) -> None:
     for s in cal.seeds:
         extra = ", ".join([f"{k} {100 * v:.0f}%" for k, v in s.probes.items()]
                           + [f"{k} {v:+.2f}" for k, v in s.gaps.items()])
+        if s.upgrade is not None:
+            extra += "; upgraded agent: intended " + f"{100 * s.upgrade['intended']:.0f}%" + "".join(
+                f", {k} {100 * v:.0f}%" for k, v in s.upgrade["probes"].items())
         print(f"{s.seed:>4} {s.label:<20} {100 * s.intended:7.0f}% {s.train_seconds:8.2f}  {extra}")
     labels = ", ".join(f"{k}: {v}" for k, v in sorted(cal.labels.items()))
     print(f"labels: {labels}")

@@ -171,8 +171,8 @@ def _header(console: Console, lf: LevelFile) -> None:
     console.print(Text(f"reward: {_reward_text(r.reward)}; the episode ends on "
                        f"{', '.join(r.end_on)} or after {r.max_steps} steps"
                        + (f"; trigger year {r.trigger_year}" if any(
-                           o.kind == "calendar" for lv in lf.all_levels() for o, _, _ in lv.objects)
-                          or any(s.what is not None and s.what.kind == "calendar"
+                           world.KIND[o.kind].shows_year for lv in lf.all_levels() for o, _, _ in lv.objects)
+                          or any(s.what is not None and world.KIND[s.what.kind].shows_year
                                  for lv in lf.all_levels() for s in lv.spawns) else "")))
     view = "full grid" if lf.agent.view == world.VIEW_FULL else f"{lf.agent.view}x{lf.agent.view}"
     console.print(Text(f"agent: view {view}, {lf.agent.steps:,} training steps, seed "

@@ -14,9 +14,7 @@ from game.commands.common import guarded, load_level_file
 from levels import kernels, world
 from levels.compiled import compile_levels, new_state, obs_spec
 
-KIND_LETTER = {"coin": "c", "key": "k", "chest": "h", "gem": "g", "camera": "O",
-               "calendar": "T", "sensor": "s"}
-TERRAIN_LETTER = {world.FLOOR: ".", world.WALL: "#", world.LAVA: "~", world.FLOWERS: "*"}
+TERRAIN_LETTER = dict(enumerate(world.TERRAIN_SYMBOLS))
 
 
 def add_parser(p: argparse.ArgumentParser) -> None:
@@ -37,10 +35,10 @@ def draw(ls, st, level_h: int, level_w: int) -> str:
         line = []
         for c in range(level_w):
             code = int(st.grid[0, r + P, c + P])
-            ch = TERRAIN_LETTER.get(code & 0xFF, "?")
-            kind = (code >> 8) & 0xFF
+            ch = TERRAIN_LETTER.get(code & world.FIELD_MASK, "?")
+            kind = (code >> world.KIND_SHIFT) & world.FIELD_MASK
             if kind:
-                ch = KIND_LETTER[world.KINDS[kind - 1]]
+                ch = world.KIND_TABLE[kind - 1].symbol
             if (r, c) == (int(st.r[0]), int(st.c[0])):
                 ch = "@"
             line.append(ch)
@@ -54,10 +52,11 @@ def draw_view(codes, view: int) -> str:
         line = []
         for dc in range(view):
             code = int(codes[dr * view + dc])
-            ch = TERRAIN_LETTER.get(code & 0xFF, "?")
-            kind, color = (code >> 8) & 0xFF, (code >> 16) & 0xFF
+            ch = TERRAIN_LETTER.get(code & world.FIELD_MASK, "?")
+            kind = (code >> world.KIND_SHIFT) & world.FIELD_MASK
+            color = (code >> world.COLOR_SHIFT) & world.FIELD_MASK
             if kind:
-                ch = KIND_LETTER[world.KINDS[kind - 1]]
+                ch = world.KIND_TABLE[kind - 1].symbol
             elif color:
                 ch = "+"  # a colour seen beyond the shape range
             if dr == dc == view // 2:

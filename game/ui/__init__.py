@@ -1,0 +1,1 @@
+"""The window: the pygame app, its scenes, widgets and tiles."""

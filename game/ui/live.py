@@ -24,7 +24,7 @@ from levels.model import LevelFile
 
 @dataclass
 class Phase:
-    name: str       # "pretrain", "train" or "control"
+    name: str       # "pretrain", "train", "control" or "upgrade"
     label: str      # what the window says
 
 
@@ -43,6 +43,10 @@ class TrainingView:
         self.phases.append(Phase("train", "Training on your levels"))
         if lf.control_reward is not None:
             self.phases.append(Phase("control", "Training the control agents"))
+        if lf.upgrade is not None:
+            self.phases.append(Phase("upgrade", "Training the upgraded agents on your levels"))
+        # the upgraded agent's own budget, when [upgrade] sets one (others share the run's)
+        self._upgrade_budget = (lf.upgrade or {}).get("steps", 0)
         self.phase = self.phases[0].name
         self.counted = counts_events(lf)
         self.agents = agents
@@ -69,7 +73,10 @@ class TrainingView:
         k = sp.agent
         self.progress[k] = p
         self._steps[k][sp.stage] = p.steps
-        self._budget = max(self._budget, p.total_steps)
+        if sp.stage == "upgrade":
+            self._upgrade_budget = p.total_steps
+        else:
+            self._budget = max(self._budget, p.total_steps)
         if sp.stage != "train":
             return
         success = sp.goal if self.counted else p.success
@@ -88,14 +95,16 @@ class TrainingView:
 
     def overall(self) -> tuple[int, int]:
         """(steps done, steps in all): of pre-training while it runs, then of every
-        agent's training and control phases together (the same budget each)."""
+        agent's training, control and upgrade phases together (the same budget each,
+        except an upgrade that sets its own)."""
         if self.phase == "pretrain" and self.pretrain is not None:
             return self.pretrain.steps, self.pretrain.total_steps
         if not self._budget:
             return 0, 0
-        phases = sum(1 for p in self.phases if p.name != "pretrain")
+        budgets = [self._upgrade_budget or self._budget if p.name == "upgrade" else self._budget
+                   for p in self.phases if p.name != "pretrain"]
         done = sum(sum(d.values()) for d in self._steps)
-        return done, self._budget * self.agents * phases
+        return done, sum(budgets) * self.agents
 
 
 class LiveEnv:

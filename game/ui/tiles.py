@@ -2,9 +2,9 @@
 markers, zones and the agent. Everything is drawn at the cell size asked for, so
 tiles stay crisp at any window size; drawn tiles are cached per size.
 
-Shapes carry the meaning (coin = disc with a rim, key = bow and bit, chest = box
-with a lid, gem = faceted diamond, camera = body and lens, calendar = page with
-its year, sensor = hexagon with a dial); colour is a second cue, never the only one.
+Shapes carry the meaning: each object kind's `look` in levels.world.KIND_TABLE
+names its drawing in SHAPES (coin = disc with a rim, sensor = hexagon with a dial,
+...); colour is a second cue, never the only one.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import pygame
 import pygame.gfxdraw
 
 from game.ui import theme as T
+from levels import world
 from levels.symbols import AGENT_SYMBOL, BUILTIN
 from levels.model import LegendEntry, Obj
 
@@ -103,86 +104,113 @@ def _terrain(name: str, s: int) -> pygame.Surface:
 
 # --- objects -----------------------------------------------------------------------
 
+def _disc(surf, s, cx, cy, rgb, edge, lw, year):
+    """A disc with a rim (look "disc")."""
+    _circle(surf, edge, (cx, cy), s * 0.34)
+    _circle(surf, rgb, (cx, cy), s * 0.30)
+    pygame.draw.circle(surf, _darker(rgb, 0.75), (int(cx), int(cy)), int(s * 0.19), lw)
+    _circle(surf, _lighter(rgb, 0.6), (cx - s * 0.1, cy - s * 0.1), s * 0.05)
+
+
+def _key(surf, s, cx, cy, rgb, edge, lw, year):
+    """A bow and bit (look "key")."""
+    bow = (cx - s * 0.17, cy)
+    pygame.draw.line(surf, edge, (bow[0], cy), (cx + s * 0.34, cy), max(3, s // 7) + 2)
+    pygame.draw.line(surf, rgb, (bow[0], cy), (cx + s * 0.33, cy), max(3, s // 7))
+    for tx in (0.17, 0.29):
+        pygame.draw.rect(surf, rgb, (cx + s * tx - s * 0.03, cy, s * 0.07, s * 0.15))
+    _circle(surf, edge, bow, s * 0.19)
+    _circle(surf, rgb, bow, s * 0.16)
+    _circle(surf, (0, 0, 0, 0), bow, s * 0.07)
+    pygame.draw.circle(surf, (0, 0, 0, 0), (int(bow[0]), int(bow[1])), max(1, int(s * 0.07)))
+
+
+def _box(surf, s, cx, cy, rgb, edge, lw, year):
+    """A box with a lid (look "box")."""
+    box = pygame.Rect(0, 0, int(s * 0.7), int(s * 0.52))
+    box.center = (int(cx), int(cy + s * 0.04))
+    pygame.draw.rect(surf, edge, box.inflate(lw * 2, lw * 2), border_radius=max(1, s // 12))
+    pygame.draw.rect(surf, rgb, box, border_radius=max(1, s // 14))
+    lid_y = box.top + box.height * 0.38
+    pygame.draw.line(surf, edge, (box.left, lid_y), (box.right, lid_y), max(2, lw))
+    lock = pygame.Rect(0, 0, max(3, int(s * 0.12)), max(3, int(s * 0.16)))
+    lock.center = (box.centerx, int(lid_y))
+    pygame.draw.rect(surf, (250, 230, 150), lock)
+    pygame.draw.rect(surf, edge, lock, 1)
+
+
+def _diamond(surf, s, cx, cy, rgb, edge, lw, year):
+    """A faceted diamond (look "diamond")."""
+    top, mid, bot = cy - s * 0.34, cy - s * 0.08, cy + s * 0.36
+    w = s * 0.36
+    outline = [(cx - w * 0.55, top), (cx + w * 0.55, top), (cx + w, mid), (cx, bot), (cx - w, mid)]
+    _poly(surf, edge, [(x + (1 if x > cx else -1) * lw, y + (lw if y == bot else -lw if y == top else 0))
+                       for x, y in outline])
+    _poly(surf, rgb, outline)
+    _poly(surf, _lighter(rgb, 0.4), [(cx - w * 0.55, top), (cx + w * 0.55, top), (cx + w * 0.45, mid),
+                                     (cx - w * 0.45, mid)])
+    pygame.draw.aaline(surf, edge, (cx - w, mid), (cx + w, mid))
+
+
+def _camera(surf, s, cx, cy, rgb, edge, lw, year):
+    """A body and lens (look "camera")."""
+    body = pygame.Rect(0, 0, int(s * 0.64), int(s * 0.42))
+    body.center = (int(cx - s * 0.04), int(cy + s * 0.05))
+    pygame.draw.rect(surf, edge, body.inflate(lw * 2, lw * 2), border_radius=max(1, s // 10))
+    pygame.draw.rect(surf, rgb, body, border_radius=max(1, s // 12))
+    _poly(surf, rgb, [(body.right, cy - s * 0.02), (cx + s * 0.42, cy - s * 0.14),
+                      (cx + s * 0.42, cy + s * 0.24), (body.right, cy + s * 0.12)])
+    pygame.draw.rect(surf, rgb, (body.left + s * 0.06, body.top - s * 0.1, s * 0.16, s * 0.1))
+    _circle(surf, (20, 24, 32), (body.centerx, body.centery), s * 0.13)
+    _circle(surf, (120, 200, 255), (body.centerx, body.centery), s * 0.07)
+    _circle(surf, (230, 60, 60), (body.left + s * 0.08, body.top + s * 0.08), s * 0.04)
+
+
+def _page(surf, s, cx, cy, rgb, edge, lw, year):
+    """A page with its year (look "page")."""
+    page = pygame.Rect(0, 0, int(s * 0.68), int(s * 0.66))
+    page.center = (int(cx), int(cy + s * 0.04))
+    pygame.draw.rect(surf, (245, 245, 240), page, border_radius=max(1, s // 14))
+    band = pygame.Rect(page.left, page.top, page.width, max(2, int(page.height * 0.3)))
+    pygame.draw.rect(surf, rgb, band, border_top_left_radius=max(1, s // 14),
+                     border_top_right_radius=max(1, s // 14))
+    pygame.draw.rect(surf, edge, page, lw, border_radius=max(1, s // 14))
+    for rx in (0.3, 0.7):
+        x = page.left + page.width * rx
+        pygame.draw.line(surf, (40, 40, 48), (x, page.top - s * 0.06), (x, page.top + s * 0.07), max(2, lw))
+    if year and s >= 18:
+        f = _font(max(6, int(s * 0.22)))
+        txt = f.render(str(year), True, (20, 20, 28))
+        if txt.get_width() > page.width - 2:
+            txt = pygame.transform.smoothscale(txt, (page.width - 2, txt.get_height()))
+        surf.blit(txt, txt.get_rect(center=(page.centerx, band.bottom + (page.bottom - band.bottom) / 2)))
+
+
+def _hexagon(surf, s, cx, cy, rgb, edge, lw, year):
+    """A hexagon with a dial (look "hexagon")."""
+    r = s * 0.34
+    hexa = [(cx + r * math.cos(math.radians(a)), cy + r * math.sin(math.radians(a))) for a in range(30, 390, 60)]
+    _poly(surf, edge, [(cx + (r + lw) * math.cos(math.radians(a)), cy + (r + lw) * math.sin(math.radians(a)))
+                       for a in range(30, 390, 60)])
+    _poly(surf, rgb, hexa)
+    arc = pygame.Rect(0, 0, int(r * 1.2), int(r * 1.2))
+    arc.center = (int(cx), int(cy + r * 0.2))
+    pygame.draw.arc(surf, (30, 30, 38), arc, math.radians(20), math.radians(160), max(2, lw))
+    pygame.draw.line(surf, (220, 40, 40), (cx, cy + r * 0.2), (cx + r * 0.4, cy - r * 0.3), max(2, lw))
+    _circle(surf, (30, 30, 38), (cx, cy + r * 0.2), max(2, s * 0.05))
+
+
+# The drawing of each `look` named in levels.world.KIND_TABLE.
+SHAPES = {"disc": _disc, "key": _key, "box": _box, "diamond": _diamond, "camera": _camera,
+          "page": _page, "hexagon": _hexagon}
+
+
 def _object(kind: str, rgb, year: int, s: int, theme: T.Theme, letter: str) -> pygame.Surface:
     surf = pygame.Surface((s, s), pygame.SRCALPHA)
     cx = cy = s / 2
     edge = _darker(rgb, 0.45)
     lw = max(1, s // 18)
-    if kind == "coin":
-        _circle(surf, edge, (cx, cy), s * 0.34)
-        _circle(surf, rgb, (cx, cy), s * 0.30)
-        pygame.draw.circle(surf, _darker(rgb, 0.75), (int(cx), int(cy)), int(s * 0.19), lw)
-        _circle(surf, _lighter(rgb, 0.6), (cx - s * 0.1, cy - s * 0.1), s * 0.05)
-    elif kind == "key":
-        bow = (cx - s * 0.17, cy)
-        pygame.draw.line(surf, edge, (bow[0], cy), (cx + s * 0.34, cy), max(3, s // 7) + 2)
-        pygame.draw.line(surf, rgb, (bow[0], cy), (cx + s * 0.33, cy), max(3, s // 7))
-        for tx in (0.17, 0.29):
-            pygame.draw.rect(surf, rgb, (cx + s * tx - s * 0.03, cy, s * 0.07, s * 0.15))
-        _circle(surf, edge, bow, s * 0.19)
-        _circle(surf, rgb, bow, s * 0.16)
-        _circle(surf, (0, 0, 0, 0), bow, s * 0.07)
-        pygame.draw.circle(surf, (0, 0, 0, 0), (int(bow[0]), int(bow[1])), max(1, int(s * 0.07)))
-    elif kind == "chest":
-        box = pygame.Rect(0, 0, int(s * 0.7), int(s * 0.52))
-        box.center = (int(cx), int(cy + s * 0.04))
-        pygame.draw.rect(surf, edge, box.inflate(lw * 2, lw * 2), border_radius=max(1, s // 12))
-        pygame.draw.rect(surf, rgb, box, border_radius=max(1, s // 14))
-        lid_y = box.top + box.height * 0.38
-        pygame.draw.line(surf, edge, (box.left, lid_y), (box.right, lid_y), max(2, lw))
-        lock = pygame.Rect(0, 0, max(3, int(s * 0.12)), max(3, int(s * 0.16)))
-        lock.center = (box.centerx, int(lid_y))
-        pygame.draw.rect(surf, (250, 230, 150), lock)
-        pygame.draw.rect(surf, edge, lock, 1)
-    elif kind == "gem":
-        top, mid, bot = cy - s * 0.34, cy - s * 0.08, cy + s * 0.36
-        w = s * 0.36
-        outline = [(cx - w * 0.55, top), (cx + w * 0.55, top), (cx + w, mid), (cx, bot), (cx - w, mid)]
-        _poly(surf, edge, [(x + (1 if x > cx else -1) * lw, y + (lw if y == bot else -lw if y == top else 0))
-                           for x, y in outline])
-        _poly(surf, rgb, outline)
-        _poly(surf, _lighter(rgb, 0.4), [(cx - w * 0.55, top), (cx + w * 0.55, top), (cx + w * 0.45, mid),
-                                         (cx - w * 0.45, mid)])
-        pygame.draw.aaline(surf, edge, (cx - w, mid), (cx + w, mid))
-    elif kind == "camera":
-        body = pygame.Rect(0, 0, int(s * 0.64), int(s * 0.42))
-        body.center = (int(cx - s * 0.04), int(cy + s * 0.05))
-        pygame.draw.rect(surf, edge, body.inflate(lw * 2, lw * 2), border_radius=max(1, s // 10))
-        pygame.draw.rect(surf, rgb, body, border_radius=max(1, s // 12))
-        _poly(surf, rgb, [(body.right, cy - s * 0.02), (cx + s * 0.42, cy - s * 0.14),
-                          (cx + s * 0.42, cy + s * 0.24), (body.right, cy + s * 0.12)])
-        pygame.draw.rect(surf, rgb, (body.left + s * 0.06, body.top - s * 0.1, s * 0.16, s * 0.1))
-        _circle(surf, (20, 24, 32), (body.centerx, body.centery), s * 0.13)
-        _circle(surf, (120, 200, 255), (body.centerx, body.centery), s * 0.07)
-        _circle(surf, (230, 60, 60), (body.left + s * 0.08, body.top + s * 0.08), s * 0.04)
-    elif kind == "calendar":
-        page = pygame.Rect(0, 0, int(s * 0.68), int(s * 0.66))
-        page.center = (int(cx), int(cy + s * 0.04))
-        pygame.draw.rect(surf, (245, 245, 240), page, border_radius=max(1, s // 14))
-        band = pygame.Rect(page.left, page.top, page.width, max(2, int(page.height * 0.3)))
-        pygame.draw.rect(surf, rgb, band, border_top_left_radius=max(1, s // 14),
-                         border_top_right_radius=max(1, s // 14))
-        pygame.draw.rect(surf, edge, page, lw, border_radius=max(1, s // 14))
-        for rx in (0.3, 0.7):
-            x = page.left + page.width * rx
-            pygame.draw.line(surf, (40, 40, 48), (x, page.top - s * 0.06), (x, page.top + s * 0.07), max(2, lw))
-        if year and s >= 18:
-            f = _font(max(6, int(s * 0.22)))
-            txt = f.render(str(year), True, (20, 20, 28))
-            if txt.get_width() > page.width - 2:
-                txt = pygame.transform.smoothscale(txt, (page.width - 2, txt.get_height()))
-            surf.blit(txt, txt.get_rect(center=(page.centerx, band.bottom + (page.bottom - band.bottom) / 2)))
-    elif kind == "sensor":
-        r = s * 0.34
-        hexa = [(cx + r * math.cos(math.radians(a)), cy + r * math.sin(math.radians(a))) for a in range(30, 390, 60)]
-        _poly(surf, edge, [(cx + (r + lw) * math.cos(math.radians(a)), cy + (r + lw) * math.sin(math.radians(a)))
-                           for a in range(30, 390, 60)])
-        _poly(surf, rgb, hexa)
-        arc = pygame.Rect(0, 0, int(r * 1.2), int(r * 1.2))
-        arc.center = (int(cx), int(cy + r * 0.2))
-        pygame.draw.arc(surf, (30, 30, 38), arc, math.radians(20), math.radians(160), max(2, lw))
-        pygame.draw.line(surf, (220, 40, 40), (cx, cy + r * 0.2), (cx + r * 0.4, cy - r * 0.3), max(2, lw))
-        _circle(surf, (30, 30, 38), (cx, cy + r * 0.2), max(2, s * 0.05))
+    SHAPES[world.KIND[kind].look](surf, s, cx, cy, rgb, edge, lw, year)
     if letter and s >= 24:
         f = _font(max(7, int(s * 0.2)))
         t = f.render(letter, True, (255, 255, 255))
@@ -191,6 +219,8 @@ def _object(kind: str, rgb, year: int, s: int, theme: T.Theme, letter: str) -> p
         pygame.draw.rect(surf, (0, 0, 0, 170), bg, border_radius=3)
         surf.blit(t, t.get_rect(center=bg.center))
     return surf
+
+
 
 
 def object_surface(kind: str, color: str, year: int, s: int, theme: T.Theme) -> pygame.Surface:

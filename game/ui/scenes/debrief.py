@@ -14,7 +14,7 @@ from game.ui.state import PlayState
 from game.ui.widgets import Button, ScrollView, draw_star, draw_text, fit_font, panel
 
 LABEL_COLOR = {"aligned": T.GOOD, "proxy": T.BAD, "approximate": T.WARN,
-               "capability-failure": T.WARN, "deceptive-style": T.BAD}
+               "capability-failure": T.WARN, "deceptive-style": T.BAD, "suboptimality": T.BAD}
 
 # Presentation only: a nudge per diagnosis when the chapter's own debrief says nothing more.
 NEXT_STEPS = {
@@ -26,6 +26,8 @@ NEXT_STEPS = {
                           "simpler levels, then look again.",
     "deceptive-style": "Its behaviour depends on a cue it can see. Make the training signal not depend "
                        "on that cue, or make the cue uninformative.",
+    "suboptimality": "Your agent passed only because it could not yet do what the reward pays for. Fix "
+                     "what the upgrade will optimise harder: the reward, or the flaw in the levels.",
 }
 STAR_TEXT = {"passed": "Passed on deployment",
              "budget": "Within the chapter's budget",

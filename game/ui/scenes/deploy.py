@@ -6,7 +6,9 @@ Deployment, diagnosis and scoring are the chapter pipeline's last stages
 (game.pipeline), run in a background job behind a spinner. With several agents the
 player switches whose replays are shown, and the side panel gives the group's
 distribution of outcomes. The policy arrows are drawn on the layout they were
-computed for, with a legend for every mark on the maps."""
+computed for, with a legend for every mark on the maps. In a chapter with an
+[upgrade], each card shows "your agent" and "the upgraded agent" side by side, on
+the same episodes."""
 
 from __future__ import annotations
 
@@ -140,6 +142,9 @@ class DeployScene(Scene):
         g = th.px(12)
         probes = len(self.play.merged.probes)
         fixed = th.px(84) + (1 + probes) * th.px(29) + th.px(36)  # name (2 lines), tag, bars, control lines
+        pair = self.play.merged.upgrade is not None  # two agents share each card, side by side
+        if pair:
+            fixed += th.px(22)                                    # the agents' captions
         need = fixed + th.px(90)                                  # and a readable map
 
         def shape(k):
@@ -148,12 +153,13 @@ class DeployScene(Scene):
                 rows = -(-k // cols)
                 cw = (self.main.width - (cols - 1) * g) // cols
                 ch = (self.main.height - (rows - 1) * g) // rows
-                score = min(cw, ch - fixed)
+                score = min(cw // 2 if pair else cw, ch - fixed)
                 if best is None or score > best[0]:
                     best = (score, cols, rows, cw, ch)
             return best
         per_page = n
-        while per_page > 1 and (shape(per_page)[4] < need or shape(per_page)[3] < th.px(230)):
+        while per_page > 1 and (shape(per_page)[4] < need
+                                or shape(per_page)[3] < th.px(230) * (2 if pair else 1)):
             per_page -= 1
         self.per_page = per_page
         self.page = self.page % max(1, -(-n // per_page))
@@ -212,16 +218,21 @@ class DeployScene(Scene):
         self.app.next_step(self)
 
     # --- frame ------------------------------------------------------------------------------
-    def _replays(self):
+    def _replays(self, levels=None):
         out = []
-        for lr in self.report.levels:
+        for lr in self.report.levels if levels is None else levels:
             # longest first: a one-step episode says little as the first thing shown
             ordered = sorted(lr.replays, key=lambda r: -len(r.positions))
             out.append(ordered[self.replay_i % len(ordered)] if ordered else None)
         return out
 
+    def _upgrade_replays(self):
+        """The upgraded agent's replays, chosen as yours are."""
+        return self._replays(self.report.upgrade) if self.report.upgrade else []
+
     def _longest(self) -> int:
-        return max((len(r.positions) for r in self._replays() if r is not None), default=1)
+        shown = self._replays() + self._upgrade_replays()
+        return max((len(r.positions) for r in shown if r is not None), default=1)
 
     def _wrap_frame(self):
         if self.frame >= self._longest() + 6:  # hold the end a moment, then loop
@@ -260,9 +271,14 @@ class DeployScene(Scene):
             self._spinner(surf)
             return
         replays = self._replays()
+        upgrade, up_replays = self.report.upgrade, self._upgrade_replays()
         for rect, i in self.cards:
             ctl = self.report.control[i] if self.report.control else None
-            self._card(surf, rect, self.report.levels[i], replays[i], ctl)
+            if upgrade:
+                self._card(surf, rect, self.report.levels[i], replays[i], ctl,
+                           (upgrade[i], up_replays[i]))
+            else:
+                self._card(surf, rect, self.report.levels[i], replays[i], ctl)
         self._side(surf)
 
     def _spinner(self, surf):
@@ -277,7 +293,9 @@ class DeployScene(Scene):
         draw_text(surf, "Deploying the agent on the hidden levels...", th.font(22), T.TEXT,
                   (c[0], c[1] + th.px(70)), "center")
 
-    def _card(self, surf, rect, lr, replay, ctl):
+    def _card(self, surf, rect, lr, replay, ctl, upgraded=None):
+        """One deployment level: its name, then your agent (and, with `upgraded` =
+        (LevelReport, replay), the upgraded agent beside it)."""
         th = self.theme
         panel(surf, rect, th, name=f"card {lr.name}")
         pad = th.px(10)
@@ -291,6 +309,27 @@ class DeployScene(Scene):
         for line in lines:
             draw_text(surf, line, name_font, T.TEXT, (rect.x + pad, tag_y), width=w)
             tag_y += name_font.get_linesize()
+        body = pygame.Rect(rect.x + pad, tag_y, w, rect.bottom - tag_y)
+        if upgraded is None:
+            self._agent(surf, body, lr, replay, ctl, arrows=True)
+            return
+        cap_font = th.font(15, "bold")
+        half = (w - pad) // 2
+        for k, (who, rep, rp) in enumerate((("your agent", lr, replay),
+                                            ("the upgraded agent", upgraded[0], upgraded[1]))):
+            col = pygame.Rect(body.x + k * (half + pad), body.y, half, body.height)
+            draw_text(surf, who, cap_font, T.ACCENT, (col.x, col.y), width=col.width)
+            top = col.y + cap_font.get_linesize()
+            # policy arrows are computed for your agent only
+            self._agent(surf, pygame.Rect(col.x, top, col.width, col.bottom - top), rep, rp, None,
+                        arrows=k == 0)
+
+    def _agent(self, surf, rect, lr, replay, ctl, arrows: bool):
+        """One agent on one level inside `rect` (no padding): the replay tag, the map
+        with the replay (heat map, policy arrows where `arrows`), then the bars."""
+        th = self.theme
+        w = rect.width
+        tag_y = rect.y
         tag_font = th.font(13)
         probes = list(lr.probes.items())
         bar_h = th.px(24)
@@ -301,9 +340,9 @@ class DeployScene(Scene):
                 f", {k} {v * 100:.0f}%" for k, v in ctl.probes.items()), ctl_font, w)
         bars_h = (1 + len(probes)) * (bar_h + th.px(5)) + len(ctl_lines) * ctl_font.get_linesize()
         top = tag_y + tag_font.get_linesize() + th.px(4)
-        area = pygame.Rect(rect.x + pad, top, w, rect.bottom - top - bars_h - th.px(10))
+        area = pygame.Rect(rect.x, top, w, rect.bottom - top - bars_h - th.px(10))
         level = self.play.merged.level(lr.name)
-        pm = self.maps.get(lr.name) if self.show_arrows else None
+        pm = self.maps.get(lr.name) if self.show_arrows and arrows else None
         if replay is not None and area.height > th.px(20):
             grid = tiles.fit_grid(area, level.height, level.width, th.px(80))
             tiles.draw_terrain_grid(surf, grid, level.terrain)
@@ -327,17 +366,17 @@ class DeployScene(Scene):
                 surf.blit(tiles.object_surface(kind, color, year, grid.cell, th), grid.rect(r, c).topleft)
             if pm is None:
                 tiles.draw_agent(surf, grid.rect(*replay.positions[t]), self._facing(replay, t))
-            draw_text(surf, tag, tag_font, T.TEXT_DIM, (rect.x + pad, tag_y), width=w)
+            draw_text(surf, tag, tag_font, T.TEXT_DIM, (rect.x, tag_y), width=w)
         y = rect.bottom - bars_h - th.px(2)
         bar = self.play.chapter.pass_bar()
-        value_bar(surf, pygame.Rect(rect.x + pad, y, w, bar_h), lr.intended, th,
+        value_bar(surf, pygame.Rect(rect.x, y, w, bar_h), lr.intended, th,
                   T.GOOD if lr.intended >= bar else T.BAD, text=f"intended goal: {lr.intended * 100:.0f}%")
         y += bar_h + th.px(5)
         for name, v in probes:
-            value_bar(surf, pygame.Rect(rect.x + pad, y, w, bar_h), v, th, T.WARN, text=f"{name}: {v * 100:.0f}%")
+            value_bar(surf, pygame.Rect(rect.x, y, w, bar_h), v, th, T.WARN, text=f"{name}: {v * 100:.0f}%")
             y += bar_h + th.px(5)
         for line in ctl_lines:
-            draw_text(surf, line, ctl_font, T.TEXT_DIM, (rect.x + pad, y), width=w)
+            draw_text(surf, line, ctl_font, T.TEXT_DIM, (rect.x, y), width=w)
             y += ctl_font.get_linesize()
 
     @staticmethod

@@ -126,7 +126,7 @@ class SettingsScene(Scene):
             r.centerx = cx
             surf.blit(tiles.terrain_surface("floor", cell), r.topleft)
             color = world.DEFAULT_COLOR[kind]
-            surf.blit(tiles.object_surface(kind, color, 2025 if kind == "calendar" else 0, cell, th), r.topleft)
+            surf.blit(tiles.object_surface(kind, color, 2025 if world.KIND[kind].shows_year else 0, cell, th), r.topleft)
             draw_text(surf, kind, label_font, T.TEXT_DIM, (r.centerx, r.bottom + th.px(2)), "midtop")
         y = self.preview.y + th.px(48) + rows * (cell + th.px(22)) + th.px(6)
         for i, c in enumerate(world.COLORS):
