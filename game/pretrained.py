@@ -5,6 +5,7 @@ the copy shipped with the chapter, and the cache in the user's data folder."""
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 from agents.files import AgentFileError, load_agent, save_agent
@@ -28,13 +29,22 @@ def learner_version() -> str:
     return h.hexdigest()[:10]
 
 
+def settings_hash(lf: LevelFile) -> str:
+    """A short hash of the [agent] settings a pre-trained agent depends on besides its
+    budget and seed: the view and every learner setting the file overrides."""
+    a = lf.agent
+    doc = {"view": a.view, "shape_range": a.shape_range, "learner": a.learner}
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:6]
+
+
 def pretrained_name(lf: LevelFile) -> str:
-    """File name of a chapter's pre-trained agent: chapter, pre-training levels,
-    steps, seed (the chapter's [agent] seed) and the learner's code version."""
+    """File name of a chapter's pre-trained agent: chapter, pre-training levels, the
+    [agent] settings, steps, seed (the chapter's [agent] seed) and the learner's code
+    version: change any of them and the agent is trained again."""
     key = levels_hash(compile_set(lf, "pretrain"))
     cid = lf.chapter.id if lf.chapter else "levels"
-    return (f"{cid}-pretrained-{key}-{lf.agent.pretrain_steps}-seed{lf.agent.seed}"
-            f"-{learner_version()}.npz")
+    return (f"{cid}-pretrained-{key}-{settings_hash(lf)}-{lf.agent.pretrain_steps}"
+            f"-seed{lf.agent.seed}-{learner_version()}.npz")
 
 
 def shipped_pretrained_path(lf: LevelFile) -> Path:

@@ -62,3 +62,19 @@ def test_chapters_are_found_by_number_and_id():
     for entry in CHAPTERS:
         assert find_chapter(str(entry.number)) == entry.path
         assert find_chapter(entry.id) == entry.path
+
+
+def test_a_pretrained_agents_name_changes_with_what_it_was_trained_with():
+    # a cached pre-trained agent is reused by name: a chapter that changes its learner
+    # settings or view must not pick up one trained with the old ones
+    import dataclasses
+
+    from game.pretrained import pretrained_name
+    from game.chapters import load_chapter
+    lf = load_chapter("5")
+    base = pretrained_name(lf)
+    for change in ({"learner": {**lf.agent.learner, "lr": 1e-3}}, {"view": 7},
+                   {"pretrain_steps": lf.agent.pretrain_steps + 1}, {"seed": lf.agent.seed + 1}):
+        other = dataclasses.replace(lf, agent=dataclasses.replace(lf.agent, **change))
+        assert pretrained_name(other) != base, change
+    assert pretrained_name(lf) == base
