@@ -33,7 +33,7 @@ from agents.stats import (N_STATS, PER_SAMPLE, REPORTED, S_APPROX_KL, S_CLIP_FRA
                           S_SAMPLES, S_SUCCESSES, S_VALUE_LOSS)
 from levels import jitcache, kernels, world
 from levels.kernels import observe_all, rng_below, rng_uniform, step_all
-from levels.schema import batch_problem, check_learner
+from levels.schema import LEARNER, batch_problem, check_learner, default
 
 # No fastmath anywhere: reassociated sums would depend on the vector width, and
 # fused multiply-adds on the processor (agents/exact.py).
@@ -45,7 +45,9 @@ _JIT = dict(cache=True, nogil=True, error_model="numpy")
 @dataclass(frozen=True)
 class PPOConfig:
     """PPO hyperparameters. A level file's `[agent]` table may override any of them
-    (`PPOConfig.from_overrides`); the names and ranges are levels.schema.LEARNER.
+    (`PPOConfig.from_overrides`); the names, ranges and default values are
+    levels.schema.LEARNER (one place, so `check` knows them too); why each default is
+    what it is, is said here.
 
     The defaults were tuned on the reference levels (agents/reference_levels) and
     the bundled chapters: small gridworlds where short iterations (1,024 samples, 4
@@ -53,24 +55,24 @@ class PPOConfig:
     prototype's 64 steps and lr 1e-3 they reached 95% training success in about half
     the steps on every reference level and chapter (medians of 3-5 seeds; e.g.
     coin_anywhere_9x9 30k steps instead of 55k), with the same final success."""
-    hidden: tuple[int, ...] = (64, 64)  # hidden ReLU layer sizes (1 to 3 layers)
-    lr: float = 2e-3           # Adam learning rate (constant: no annealing, so fine-tuning
+    hidden: tuple[int, ...] = default(LEARNER, "hidden")  # hidden ReLU layer sizes (1 to 3 layers)
+    lr: float = default(LEARNER, "lr")  # Adam learning rate (constant: no annealing, so fine-tuning
                                # and open-ended training behave the same)
-    gamma: float = 0.95        # discount: episodes are short, a shorter horizon learns faster
-    gae_lambda: float = 0.9    # GAE bias/variance trade-off
-    clip: float = 0.2          # PPO ratio clipping
-    entropy: float = 0.01      # entropy bonus at the end of a run (see entropy_start)
-    value_coef: float = 0.5    # weight of the value loss in the shared-trunk loss
-    epochs: int = 4            # passes over each rollout
-    minibatches: int = 4       # minibatches per epoch (samples per minibatch = batch / this)
-    n_envs: int = 32           # environments stepped in parallel
-    n_steps: int = 32          # steps per environment per rollout (batch = n_envs * n_steps)
-    max_grad_norm: float = 0.5  # global gradient-norm clipping
+    gamma: float = default(LEARNER, "gamma")  # discount: episodes are short, a shorter horizon learns faster
+    gae_lambda: float = default(LEARNER, "gae_lambda")  # GAE bias/variance trade-off
+    clip: float = default(LEARNER, "clip")  # PPO ratio clipping
+    entropy: float = default(LEARNER, "entropy")  # entropy bonus at the end of a run (see entropy_start)
+    value_coef: float = default(LEARNER, "value_coef")  # weight of the value loss in the shared-trunk loss
+    epochs: int = default(LEARNER, "epochs")  # passes over each rollout
+    minibatches: int = default(LEARNER, "minibatches")  # minibatches per epoch (samples per minibatch = batch / this)
+    n_envs: int = default(LEARNER, "n_envs")  # environments stepped in parallel
+    n_steps: int = default(LEARNER, "n_steps")  # steps per environment per rollout (batch = n_envs * n_steps)
+    max_grad_norm: float = default(LEARNER, "max_grad_norm")  # global gradient-norm clipping
     # Entropy bonus at the start of a run, annealed linearly to `entropy` over the run's
     # budget (agents/train.py): with 0.01 throughout, the policy went deterministic
     # within 20-40k steps on designs whose reward is far or behind a fine, often before
     # it had found the reward once (issue 12; measured in agents/README.md).
-    entropy_start: float = 0.1  # entropy bonus at the start, annealed linearly to `entropy`
+    entropy_start: float = default(LEARNER, "entropy_start")  # entropy bonus at the start, annealed linearly to `entropy`
 
     @property
     def batch(self) -> int:

@@ -13,7 +13,7 @@ from levels import world
 from levels.errors import MapCell, Problem, did_you_mean, got, is_int
 from levels.locate import Locator
 from levels.model import Condition
-from levels.schema import CONDITION, LEARNER, MAX_WEIGHT, Key, check_learner
+from levels.schema import CONDITION, LEARNER, MAX_WEIGHT, Key, batch_problem, check_learner
 
 
 def is_num(v, limit: float = MAX_WEIGHT) -> bool:
@@ -152,6 +152,11 @@ class Checker:
                 self.at_value(path + (key,), str(exc))
             else:
                 out[key] = t[key]
+        sizes = {k: out.get(k, LEARNER[k].default) for k in ("n_envs", "n_steps", "minibatches")}
+        problem = batch_problem(**sizes)
+        if problem is not None:  # reported at whichever of the three the file sets
+            key = next(k for k in ("minibatches", "n_steps", "n_envs") if k in out)
+            self.at_value(path + (key,), problem)
         return out
 
     # events ------------------------------------------------------------------------

@@ -177,27 +177,30 @@ AGENT = _table(
         0, 0, MAX_BUDGET),
 )
 
-# The learner's settings an `[agent]` table may also set. The learner (agents.ppo.
-# PPOConfig) has a field for each, holds the defaults, and checks every value it is
-# given with `check_learner`, so `check` and training accept exactly the same values.
+# The learner's settings an `[agent]` table may also set, with the defaults the bundled
+# levels use (agents/ppo.py PPOConfig takes its defaults from here and says why each is
+# what it is). The learner checks every value it is given with `check_learner`, and the
+# reader checks a file's values the same way, so `check` and training accept exactly the
+# same values.
 LEARNER = _table(
-    Key("hidden", "special", "hidden ReLU layer sizes", None, 1, MAX_HIDDEN,
-        doc_type=f"list of 1 to 3 whole numbers 1-{MAX_HIDDEN}, such as `[64, 64]`"),
-    Key("lr", "number", "Adam learning rate", None, 0, 1, lo_open=True),
-    Key("gamma", "number", "discount factor", None, 0, 1),
-    Key("gae_lambda", "number", "GAE bias/variance trade-off", None, 0, 1),
-    Key("clip", "number", "PPO ratio clipping", None, 0, 10, lo_open=True),
-    Key("entropy", "number", "entropy bonus", None, 0, 10),
-    Key("value_coef", "number", "weight of the value loss", None, 0, 100),
-    Key("epochs", "int", "passes over each rollout", None, 1, 100),
+    Key("hidden", "special", "hidden ReLU layer sizes", (64, 64), 1, MAX_HIDDEN,
+        doc_type=f"list of 1 to 3 whole numbers 1-{MAX_HIDDEN}, such as `[64, 64]`",
+        doc_default="`[64, 64]`"),
+    Key("lr", "number", "Adam learning rate", 2e-3, 0, 1, lo_open=True),
+    Key("gamma", "number", "discount factor", 0.95, 0, 1),
+    Key("gae_lambda", "number", "GAE bias/variance trade-off", 0.9, 0, 1),
+    Key("clip", "number", "PPO ratio clipping", 0.2, 0, 10, lo_open=True),
+    Key("entropy", "number", "entropy bonus at the end of a run", 0.01, 0, 10),
+    Key("value_coef", "number", "weight of the value loss", 0.5, 0, 100),
+    Key("epochs", "int", "passes over each rollout", 4, 1, 100),
     Key("minibatches", "int", "minibatches per epoch; must divide n_envs * n_steps into "
-        "minibatches of 2 or more samples", None, 1, 4096),
-    Key("n_envs", "int", "environments stepped in parallel", None, 1, 4096),
-    Key("n_steps", "int", "steps per environment per rollout", None, 1, 4096),
-    Key("max_grad_norm", "number", "global gradient-norm clipping", None, 0, 1_000_000,
+        "minibatches of 2 or more samples", 4, 1, 4096),
+    Key("n_envs", "int", "environments stepped in parallel", 32, 1, 4096),
+    Key("n_steps", "int", "steps per environment per rollout", 32, 1, 4096),
+    Key("max_grad_norm", "number", "global gradient-norm clipping", 0.5, 0, 1_000_000,
         lo_open=True),
     Key("entropy_start", "number", "entropy bonus at the start of a run, annealed to "
-        "`entropy` by its end", None, 0, 10),
+        "`entropy` by its end", 0.1, 0, 10),
 )
 # Learner hyperparameter names, in PPOConfig's field order (a test keeps them in step).
 HYPERPARAMETERS = tuple(LEARNER)
@@ -371,7 +374,7 @@ def markdown_table(doc: str) -> str:
     rows = ["| key | type | default | meaning |", "|---|---|---|---|"]
     for t in tables:
         for k in TABLES[t].values():
-            dflt = "the learner's" if t == "learner" else k.default_text()
+            dflt = k.default_text()
             rows.append(f"| `{k.name}` | {k.type_text()} | {dflt} | {k.help} |".replace("|  |", "| |"))
     return "\n".join(rows)
 

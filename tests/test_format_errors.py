@@ -73,6 +73,10 @@ CASES = [
      "'entropy' must be at least 0 and at most 10; got -3"),
     ("n-envs-zero", 'format = 1\n[agent]\nn_envs = 0\n' + OK_LEVEL, 3, 10,
      "'n_envs' must be at least 1 and at most 4096; got 0"),
+    ("minibatches-do-not-divide", 'format = 1\n[agent]\nn_envs = 3\nminibatches = 5\n' + OK_LEVEL,
+     4, 15, "'minibatches' = 5 must divide the batch n_envs * n_steps = 96 into minibatches"),
+    ("batch-too-small-for-default-minibatches", 'format = 1\n[agent]\nn_envs = 1\nn_steps = 4\n' + OK_LEVEL,
+     4, 11, "'minibatches' = 4 must divide the batch n_envs * n_steps = 4 into minibatches of 2"),
     ("n-steps-fraction", 'format = 1\n[agent]\nn_steps = 2.5\n' + OK_LEVEL, 3, 11,
      "'n_steps' must be a whole number; got 2.5"),
     ("epochs-bool", 'format = 1\n[agent]\nepochs = true\n' + OK_LEVEL, 3, 10,
@@ -327,13 +331,16 @@ def test_check_accepts_exactly_what_the_learner_accepts(name, value):
         with pytest.raises(ValueError):
             PPOConfig.from_overrides({name: value})
         return
-    lf = loads(text, "ok.toml")
     try:
-        cfg = PPOConfig.from_overrides(lf.agent.learner)
-    except ValueError as exc:  # only the rule that ties minibatches to the batch size
-        assert "must divide the batch" in str(exc)
+        cfg = PPOConfig.from_overrides({name: value})
+    except ValueError as exc:  # only the rule that ties minibatches to the batch size,
+        assert "must divide the batch" in str(exc)  # which check applies too, at the value
+        problems = problems_of(text)
+        assert [(p.line, p.col, p.message) for p in problems] == [(3, len(name) + 4, str(exc))]
         return
+    lf = loads(text, "ok.toml")
     assert getattr(cfg, name) == expected
+    assert PPOConfig.from_overrides(lf.agent.learner) == cfg
 
 
 @settings(max_examples=100, deadline=None)
