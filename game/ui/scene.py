@@ -170,3 +170,18 @@ class Scene:
                 draw_text(surf, subtitle, sub_font, T.TEXT_DIM, (r.right + th.px(18), h // 2), "midleft",
                           width=rest)
         return h
+
+
+class TextEntryScene(Scene):
+    """A scene whose typing goes to one text field, `self.input` (a widgets.TextInput):
+    every key but Escape, which stays with the scene's buttons (Back, Cancel)."""
+
+    input = None
+
+    def key_down(self, event) -> bool:
+        if event.key == pygame.K_ESCAPE:
+            return False
+        return self.input.handle(event)
+
+    def text_input(self, event) -> None:
+        self.input.handle(event)

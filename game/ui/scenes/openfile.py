@@ -9,7 +9,7 @@ import pygame
 
 from game.progress import designs_dir
 from game.ui import theme as T
-from game.ui.scene import Scene
+from game.ui.scene import TextEntryScene
 from game.ui.state import ROOT, open_level_file
 from game.ui.widgets import Button, TextInput, draw_text
 
@@ -23,7 +23,7 @@ def known_files() -> list[Path]:
     return out
 
 
-class OpenFileScene(Scene):
+class OpenFileScene(TextEntryScene):
     title = "Open a level file"
     name = "openfile"
 
@@ -69,14 +69,6 @@ class OpenFileScene(Scene):
 
     def wheel(self, event) -> None:
         self.scroll(-event.y * 3)
-
-    def key_down(self, event) -> bool:
-        if event.key == pygame.K_ESCAPE:
-            return False
-        return self.input.handle(event)
-
-    def text_input(self, event) -> None:
-        self.input.handle(event)
 
     def open_path(self, text: str) -> None:
         text = text.strip().strip('"').strip("'")

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pygame
 
 from game.ui import theme as T
-from game.ui.scene import Scene
+from game.ui.scene import TextEntryScene
 from game.ui.widgets import Button, TextInput, draw_text
 
 
-class PromptScene(Scene):
+class PromptScene(TextEntryScene):
     name = "prompt"
 
     def __init__(self, app, title: str, question: str, initial: str, on_done, note: str = ""):
@@ -32,14 +32,6 @@ class PromptScene(Scene):
         self.add(Button("cancel", "Cancel", pygame.Rect(m, self.input.rect.bottom + th.px(90),
                                                         th.px(160), th.px(50)),
                         self.app.pop, "Esc", "Back without changing anything"), pygame.K_ESCAPE)
-
-    def key_down(self, event) -> bool:
-        if event.key == pygame.K_ESCAPE:
-            return False
-        return self.input.handle(event)
-
-    def text_input(self, event) -> None:
-        self.input.handle(event)
 
     def accept(self, text: str) -> None:
         self.app.pop()
