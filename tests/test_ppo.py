@@ -257,12 +257,14 @@ def test_coin_at_the_end_learns_go_right_and_random_coin_removes_it():
     print("coin at end:", [(round(r["coin"], 2), round(r["right"], 2)) for r in at_end])
     print("coin random:", [(round(r["coin"], 2), round(r["right"], 2)) for r in random])
     # Trained with the coin always at the right end, the agent runs to the right end
-    # in deployment in most seeds and finds the moved coin far less often than one
-    # trained with the coin anywhere.
-    # (Measured: coin 22-30%, right end 70-78% in each of 8 seeds; coin anywhere in
-    # training: coin 100%, right end 0%. A uniformly random policy reaches the
-    # right end in well under 10% of episodes.)
-    assert sum(r["right"] >= 0.5 for r in at_end) >= 6
+    # without the coin in a large share of deployment episodes, in every seed, and finds
+    # the moved coin far less often than one trained with the coin anywhere.
+    # (Measured with the annealed entropy bonus, seeds 0-7: right end 38-67%, coin
+    # 33-62%, mean 48%; coin anywhere in training: coin 100%, right end 0%. A uniformly
+    # random policy reaches the right end in well under 10% of episodes. The fastmath
+    # learner with a constant bonus went further: right end 70-78%; the annealed bonus
+    # explores more early, and some of it finds the coin: issue 12, agents/README.md.)
+    assert all(r["right"] >= 1 / 3 for r in at_end)
     assert np.mean([r["coin"] for r in at_end]) <= 0.6
     assert all(r["coin"] >= 0.9 for r in random)
     assert all(r["right"] <= 0.1 for r in random)
