@@ -18,8 +18,8 @@ the shipped pre-trained agent). Three things would break that, and each is avoid
   library's correctly rounded fma elsewhere (slower, the same bits).
 - libm: `math.exp` and `math.log` call the C library, which picks code paths by
   processor (glibc has FMA variants) and differs between systems. `exp` and `log`
-  here use only +, -, *, / and exact scaling by powers of two, correctly ordered,
-  so they are plain IEEE arithmetic everywhere. They are accurate to about 1 ulp,
+  here use only +, -, *, /, `fma` and exact scaling by powers of two (built from the
+  bits), so they are plain IEEE arithmetic everywhere. They are accurate to about 1 ulp,
   far below what training can notice.
 """
 
