@@ -34,6 +34,7 @@ _JIT = dict(cache=True, nogil=True, error_model="numpy")
 N_ACTIONS = world.N_ACTIONS
 _KIND0, _COLOR0, _AGENT_CH = world.CH_KIND0, world.CH_COLOR0, world.CH_AGENT
 _KIND_SHIFT, _COLOR_SHIFT, _AGENT_SHIFT = world.KIND_SHIFT, world.COLOR_SHIFT, world.AGENT_SHIFT
+_TRAIL_SHIFT = world.TRAIL_SHIFT
 _FIELD = world.FIELD_MASK  # a cell code's fields: world.py's packed layout
 
 
@@ -99,9 +100,9 @@ def init_params(input_dim: int, hidden, active_inputs: int, seed: int) -> np.nda
 def active_inputs(obs, n_cells, C, idx, val):
     """The one-hot inputs that are on for one observation row of codes: their
     indices into the dense input (idx) and values (val, 1 for cells, the flag's
-    value for globals). Returns how many."""
+    value for globals). Returns how many. The agent bit is set only in the full view
+    and the trail bit only with a trail, whose channel is each cell's last (C - 1)."""
     n = 0
-    full = C > _AGENT_CH
     for j in range(n_cells):
         code = obs[j]
         if code == 0:
@@ -122,8 +123,12 @@ def active_inputs(obs, n_cells, C, idx, val):
             idx[n] = base + _COLOR0 + col - 1
             val[n] = 1.0
             n += 1
-        if full and (code >> _AGENT_SHIFT) & _FIELD:
+        if (code >> _AGENT_SHIFT) & 1:
             idx[n] = base + _AGENT_CH
+            val[n] = 1.0
+            n += 1
+        if (code >> _TRAIL_SHIFT) & 1:
+            idx[n] = base + C - 1
             val[n] = 1.0
             n += 1
     for g in range(obs.shape[0] - n_cells):

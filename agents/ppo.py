@@ -33,7 +33,7 @@ from agents.stats import (N_STATS, PER_SAMPLE, REPORTED, S_APPROX_KL, S_CLIP_FRA
                           S_SAMPLES, S_SUCCESSES, S_VALUE_LOSS)
 from levels import jitcache, kernels, world
 from levels.kernels import observe_all, rng_below, rng_uniform, step_all
-from levels.schema import LEARNER, batch_problem, check_learner, default
+from levels.schema import LEARNER, NOVELTY_NEEDS_TRAIL, batch_problem, check_learner, default
 
 # No fastmath anywhere: reassociated sums would depend on the vector width, and
 # fused multiply-adds on the processor (agents/exact.py).
@@ -73,6 +73,12 @@ class PPOConfig:
     # within 20-40k steps on designs whose reward is far or behind a fine, often before
     # it had found the reward once (issue 12; measured in agents/README.md).
     entropy_start: float = default(LEARNER, "entropy_start")  # entropy bonus at the start, annealed linearly to `entropy`
+    # A bonus added to the reward the learner sees (never to the reported return) for
+    # each step onto a cell not yet stood on this episode: episodic novelty, as in
+    # "Never Give Up" (Badia et al. 2020), annealed linearly to 0 over the run, so the
+    # trained agent pursues the level's own reward. It drives the search for a reward
+    # behind a detour or a fine (issue 12; agents/README.md). 0 by default.
+    novelty: float = default(LEARNER, "novelty")  # novelty bonus at the start of a run
 
     @property
     def batch(self) -> int:
@@ -145,21 +151,22 @@ def adam_step(params, grads, m, v, t, lr, max_grad_norm, lanes):
 # --- 3. one PPO iteration ------------------------------------------------------
 
 # hp: float64 array of the config's numbers, in this order
-HP_LR, HP_GAMMA, HP_LAMBDA, HP_CLIP, HP_ENT, HP_VCOEF, HP_MAXNORM = range(7)
+HP_LR, HP_GAMMA, HP_LAMBDA, HP_CLIP, HP_ENT, HP_VCOEF, HP_MAXNORM, HP_NOVELTY = range(8)
 # stats: what ppo_iteration reports (slots named in agents.stats)
 STATS = REPORTED
 
 
-HP_ENTROPY = 4  # index of the entropy coefficient in hp_array (annealed by agents.train)
+HP_ENTROPY = HP_ENT  # the entropy coefficient and the novelty bonus are annealed by agents.train
+_P, _WALL, _FIELD, _STOOD = world.PAD, world.WALL, world.FIELD_MASK, 1 << world.TRAIL_SHIFT
 
 
 def hp_array(cfg: PPOConfig) -> np.ndarray:
     return np.array([cfg.lr, cfg.gamma, cfg.gae_lambda, cfg.clip, cfg.entropy,
-                     cfg.value_coef, cfg.max_grad_norm], np.float64)
+                     cfg.value_coef, cfg.max_grad_norm, cfg.novelty], np.float64)
 
 
 @njit(**_JIT)
-def ppo_rollout(ls, st, view, shape_range, n_cells, C, params, sizes, offs, hp,
+def ppo_rollout(ls, st, view, shape_range, trail, n_cells, C, params, sizes, offs, hp,
                 obs_now, obs_buf, act_buf, logp_buf, val_buf, rew_buf, done_buf, adv_buf, ret_buf,
                 sample_rng, reach, avoid, stats):
     """Collect n_steps x n_envs samples with the current policy; advantages by GAE.
@@ -182,6 +189,8 @@ def ppo_rollout(ls, st, view, shape_range, n_cells, C, params, sizes, offs, hp,
     prev_ret = np.zeros(N, np.float32)
     ep_events, ep_return = st.ep_events, st.ep_return
     gamma, lam = hp[HP_GAMMA], hp[HP_LAMBDA]
+    novelty = np.float32(hp[HP_NOVELTY])
+    novel = np.zeros(N, np.bool_)
 
     # --- rollout
     episodes = 0
@@ -206,11 +215,20 @@ def ppo_rollout(ls, st, view, shape_range, n_cells, C, params, sizes, offs, hp,
                     ent_sum -= probs[b] * (logits[b] - lse)  # log p_b, without a log
             prev_ev[i] = ep_events[i]  # the episode so far: step_all resets finished ones
             prev_ret[i] = ep_return[i]
+        if novelty > 0.0:  # which moves enter a cell not yet stood on this episode
+            for i in range(N):
+                a = actions[i]
+                nr = st.r[i] + (a == 1) - (a == 0) + _P
+                nc = st.c[i] + (a == 3) - (a == 2) + _P
+                code = st.grid[i, nr, nc]
+                novel[i] = (code & _FIELD) != _WALL and (code & _STOOD) == 0
         step_all(ls, st, actions, events, rewards, dones, True)
-        observe_all(ls, st, view, shape_range, obs_now)
+        observe_all(ls, st, view, shape_range, trail, obs_now)
         for i in range(N):
             row = t * N + i
             rew_buf[row] = rewards[i]
+            if novelty > 0.0 and novel[i]:  # the learner's bonus, never in returns or stats
+                rew_buf[row] += novelty
             done_buf[row] = dones[i]
             if dones[i]:
                 ev = prev_ev[i] | events[i]
@@ -328,12 +346,12 @@ def ppo_update(n_cells, C, params, sizes, offs, m, v, adam_t, hp, epochs, miniba
 
 
 @njit(**_JIT)
-def ppo_iteration(ls, st, view, shape_range, n_cells, C,
+def ppo_iteration(ls, st, view, shape_range, trail, n_cells, C,
                   params, sizes, offs, m, v, adam_t, hp, epochs, minibatches,
                   obs_now, obs_buf, act_buf, logp_buf, val_buf, rew_buf, done_buf, adv_buf, ret_buf,
                   sample_rng, shuffle_rng, reach, avoid, stats):
     """One whole PPO iteration in compiled code: ppo_rollout, then ppo_update."""
-    ppo_rollout(ls, st, view, shape_range, n_cells, C, params, sizes, offs, hp,
+    ppo_rollout(ls, st, view, shape_range, trail, n_cells, C, params, sizes, offs, hp,
                 obs_now, obs_buf, act_buf, logp_buf, val_buf, rew_buf, done_buf, adv_buf, ret_buf,
                 sample_rng, reach, avoid, stats)
     ppo_update(n_cells, C, params, sizes, offs, m, v, adam_t, hp, epochs, minibatches,
@@ -343,6 +361,7 @@ def ppo_iteration(ls, st, view, shape_range, n_cells, C,
 
 
 # --- 4. the learner: the arrays one training run keeps between iterations ----------
+
 
 def derived_seeds(seed: int, n: int) -> list[int]:
     """n independent 64-bit seeds from one seed (environments, sampling, shuffling)."""
@@ -360,6 +379,8 @@ class PPOLearner:
         from levels.compiled import new_state
         from levels.kernels import reset_all, seed_rng
         self.levels, self.spec, self.config, self.seed = levels, spec, config, int(seed)
+        if config.novelty > 0 and not spec.trail:
+            raise ValueError(NOVELTY_NEEDS_TRAIL)
         self.sizes, self.offs, n_params = layout(spec.dense_length, config.hidden)
         if params is None:
             params = init_params(spec.dense_length, config.hidden,
@@ -382,7 +403,7 @@ class PPOLearner:
         self.shuffle_rng = np.zeros(1, np.uint64)
         seed_rng(self.shuffle_rng, np.uint64(shuffle_seed))
         self.obs_now = np.zeros((N, L), np.int32)
-        observe_all(levels, self.state, spec.view, spec.shape_range, self.obs_now)
+        observe_all(levels, self.state, spec.view, spec.shape_range, spec.trail, self.obs_now)
         self.obs_buf = np.zeros((B, L), np.int32)
         self.act_buf = np.zeros(B, np.int32)
         self.logp_buf = np.zeros(B, np.float32)
@@ -404,13 +425,13 @@ class PPOLearner:
         st = self.stats
         st[:] = 0.0
         if between is None:
-            ppo_iteration(self.levels, self.state, s.view, s.shape_range, s.n_cells, s.cell_channels,
+            ppo_iteration(self.levels, self.state, s.view, s.shape_range, s.trail, s.n_cells, s.cell_channels,
                           self.params, self.sizes, self.offs, self.m, self.v, self.adam_t, self.hp,
                           c.epochs, c.minibatches, self.obs_now, self.obs_buf, self.act_buf,
                           self.logp_buf, self.val_buf, self.rew_buf, self.done_buf, self.adv_buf,
                           self.ret_buf, self.sample_rng, self.shuffle_rng, self.reach, self.avoid, st)
         else:
-            ppo_rollout(self.levels, self.state, s.view, s.shape_range, s.n_cells, s.cell_channels,
+            ppo_rollout(self.levels, self.state, s.view, s.shape_range, s.trail, s.n_cells, s.cell_channels,
                         self.params, self.sizes, self.offs, self.hp, self.obs_now, self.obs_buf,
                         self.act_buf, self.logp_buf, self.val_buf, self.rew_buf, self.done_buf,
                         self.adv_buf, self.ret_buf, self.sample_rng, self.reach, self.avoid, st)

@@ -24,7 +24,7 @@ from typing import Callable
 import numpy as np
 
 from agents.agent import PPOAgent
-from agents.ppo import HP_ENTROPY, PPOConfig, PPOLearner
+from agents.ppo import HP_ENTROPY, HP_NOVELTY, PPOConfig, PPOLearner
 from agents.training import CURVE_COLUMNS, Progress, TrainResult, cancelled, default_success
 from levels import world
 from levels.compiled import LevelSet, ObsSpec, compile_set, event_mask, levels_hash, obs_spec
@@ -65,6 +65,15 @@ def entropy_at(config: PPOConfig, it: int, n_iters: int) -> float:
         return float(config.entropy)
     f = it / (n_iters - 1)
     return float(config.entropy_start + (config.entropy - config.entropy_start) * f)
+
+
+def novelty_at(config: PPOConfig, it: int, n_iters: int) -> float:
+    """The novelty bonus of iteration `it` of `n_iters`: config.novelty at the first,
+    annealed linearly to 0 at the last (like the entropy bonus, it drives exploration
+    early and is gone by the end)."""
+    if n_iters <= 1:
+        return 0.0
+    return float(config.novelty * (1.0 - it / (n_iters - 1)))
 
 
 def train(levels: LevelSet, spec: ObsSpec, config: PPOConfig = PPOConfig(), seed: int = 0,
@@ -123,6 +132,7 @@ def train(levels: LevelSet, spec: ObsSpec, config: PPOConfig = PPOConfig(), seed
             stopped = True
             break
         learner.hp[HP_ENTROPY] = entropy_at(config, it, n_iters)
+        learner.hp[HP_NOVELTY] = novelty_at(config, it, n_iters)
         s = learner.iterate(between)
         window.add(s["episodes"], s["return_sum"], s["successes"])
         mean_return, succ = window.figures()
@@ -152,7 +162,7 @@ def train(levels: LevelSet, spec: ObsSpec, config: PPOConfig = PPOConfig(), seed
 # --- level files ------------------------------------------------------------------
 
 def file_spec(lf: LevelFile, levels: LevelSet) -> ObsSpec:
-    return obs_spec(lf.agent.view, lf.agent.shape_range, *levels.terrain.shape[1:])
+    return obs_spec(lf.agent.view, lf.agent.shape_range, *levels.terrain.shape[1:], lf.agent.trail)
 
 
 def file_pad(lf: LevelFile) -> tuple[int, int] | None:

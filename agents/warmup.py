@@ -103,7 +103,7 @@ def _run_everything(report) -> None:
     spec = obs_spec(5, None, *ls.terrain.shape[1:])
     obs = np.zeros((2, spec.length), np.int32)
     report(0.15, "the rules: what the agent sees")
-    kernels.observe_all(ls, st, spec.view, spec.shape_range, obs)
+    kernels.observe_all(ls, st, spec.view, spec.shape_range, spec.trail, obs)
     ev, rw, dn = np.zeros(2, np.int32), np.zeros(2, np.float32), np.zeros(2, np.bool_)
     report(0.25, "the rules: one step")
     kernels.step_all(ls, st, np.zeros(2, np.int32), ev, rw, dn, True)

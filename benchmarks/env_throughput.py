@@ -60,7 +60,7 @@ def measure_mesa(view: int, n_envs: int, n_steps: int, repeats: int, seed: int =
     events = np.zeros(n_envs, np.int32)
     rewards = np.zeros(n_envs, np.float32)
     dones = np.zeros(n_envs, np.bool_)
-    args = (ls, st, n_steps, view, spec.shape_range, obs, actions, events, rewards, dones)
+    args = (ls, st, n_steps, view, spec.shape_range, spec.trail, obs, actions, events, rewards, dones)
     kernels.random_rollout(*args)  # warm-up: compile or load from the cache
     rates, cpu_rates, episodes = [], [], 0
     for _ in range(repeats):

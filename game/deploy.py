@@ -69,13 +69,15 @@ class LevelReport:
     outcomes: dict[str, float]          # how episodes ended: rate of each end event (end_events)
     visits: np.ndarray                  # int32[H, W], cells visited over all episodes
     replays: list[Replay] = field(default_factory=list)
+    lost: float = 0.0                   # rate of episodes with neither the intended goal nor any probe
 
     def to_json(self) -> dict:
         return {"name": self.name, "episodes": self.episodes,
                 "intended": round(self.intended, 4),
                 "probes": {k: round(v, 4) for k, v in self.probes.items()},
                 "return": round(self.ret, 4), "length": round(self.length, 2),
-                "outcomes": {k: round(v, 4) for k, v in self.outcomes.items()}}
+                "outcomes": {k: round(v, 4) for k, v in self.outcomes.items()},
+                "lost": round(self.lost, 4)}
 
 
 @dataclass
@@ -179,7 +181,7 @@ def rollout(agent, level: Level, lf: LevelFile, episodes: int, seed: int,
     bits = np.arange(world.N_EVENTS)
     max_steps = int(ls.max_steps[0])
     for _ in range(max_steps):
-        kernels.observe_all(ls, st, spec.view, spec.shape_range, obs)
+        kernels.observe_all(ls, st, spec.view, spec.shape_range, spec.trail, obs)
         probs, _values = agent.policy(obs, st)
         u = rng.random(episodes)
         actions[:] = np.argmax(probs, axis=1) if greedy else sample_actions(probs, u)
@@ -232,12 +234,17 @@ def measure_level(agent, level: Level, lf: LevelFile, episodes: int, seed: int,
     counts, returns, lengths, visits, replays = rollout(agent, level, lf, episodes, seed,
                                                         keep=keep)
     z = lf.zone_names
-    intended = condition_met(lf.intended(), counts, z).mean()
-    probes = {name: float(condition_met(cond, counts, z).mean()) for name, cond in lf.probes.items()}
+    met = condition_met(lf.intended(), counts, z)
+    intended = met.mean()
+    probe_met = {name: condition_met(cond, counts, z) for name, cond in lf.probes.items()}
+    probes = {name: float(m.mean()) for name, m in probe_met.items()}
+    for m in probe_met.values():
+        met = met | m
+    lost = 1.0 - float(np.mean(met)) if len(met) else 0.0
     outcomes = {name: float((counts[:, event_index(name, z)].sum(axis=1) > 0).mean())
                 for name in end_events(lf)}
     return LevelReport(level.name, episodes, float(intended), probes, float(returns.mean()),
-                       float(lengths.mean()), outcomes, visits, replays)
+                       float(lengths.mean()), outcomes, visits, replays, lost)
 
 
 def end_events(lf: LevelFile) -> tuple[str, ...]:
@@ -448,7 +455,7 @@ def policy_map(agent, lf: LevelFile, level_name: str, seed: int = 0) -> PolicyMa
     st.c[:] = cells[:, 1]
     spec = _spec(agent)
     obs = np.zeros((n, spec.length), np.int32)
-    kernels.observe_all(ls, st, spec.view, spec.shape_range, obs)
+    kernels.observe_all(ls, st, spec.view, spec.shape_range, spec.trail, obs)
     p, v = agent.policy(obs, st)
     probs[cells[:, 0], cells[:, 1]] = p
     values[cells[:, 0], cells[:, 1]] = v

@@ -118,7 +118,7 @@ class LevelEnv(gymnasium.Env):
 
     def _observe(self) -> np.ndarray:
         s = self.spec_obs
-        kernels.observe_one(self._ls, self._st, 0, s.view, s.shape_range, self._codes)
+        kernels.observe_one(self._ls, self._st, 0, s.view, s.shape_range, s.trail, self._codes)
         return s.dense(self._codes)[0]
 
     def _info(self, events: int) -> dict:

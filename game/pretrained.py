@@ -34,6 +34,8 @@ def settings_hash(lf: LevelFile) -> str:
     budget and seed: the view and every learner setting the file overrides."""
     a = lf.agent
     doc = {"view": a.view, "shape_range": a.shape_range, "learner": a.learner}
+    if a.trail:  # only when on, so the names of agents made before it existed still hold
+        doc["trail"] = True
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:6]
 
 

@@ -143,16 +143,17 @@ class Checker:
         """The learner settings set in table t, each checked by the learner's own
         check (`levels.schema.check_learner`), as written (lists stay lists)."""
         out: dict[str, object] = {}
+        checked: dict[str, object] = {}  # as the learner takes them (3.0 -> 3)
         for key in LEARNER:
             if key not in t:
                 continue
             try:
-                check_learner(key, t[key])
+                checked[key] = check_learner(key, t[key])
             except ValueError as exc:
                 self.at_value(path + (key,), str(exc))
             else:
                 out[key] = t[key]
-        sizes = {k: out.get(k, LEARNER[k].default) for k in ("n_envs", "n_steps", "minibatches")}
+        sizes = {k: checked.get(k, LEARNER[k].default) for k in ("n_envs", "n_steps", "minibatches")}
         problem = batch_problem(**sizes)
         if problem is not None:  # reported at whichever of the three the file sets
             key = next(k for k in ("minibatches", "n_steps", "n_envs") if k in out)

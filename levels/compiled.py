@@ -65,7 +65,8 @@ class EnvState(NamedTuple):
     rng: np.ndarray        # uint64[N], per-environment random state (xorshift64*)
     grid: np.ndarray       # int32[N, H + 2P, W + 2P], this episode's packed cell codes
                            # (see ObsSpec), kept current by the rules so that observing
-                           # is a copy of a window
+                           # is a copy of a window; the trail bit (world.TRAIL_SHIFT) marks
+                           # the cells the agent has stood on this episode
 
 
 # Packed cell code: one int32 per cell of the view (the layout is world.py's).
@@ -84,6 +85,7 @@ class ObsSpec(NamedTuple):
     height: int        # the window's height and width in cells
     width: int
     shape_range: int   # kinds visible up to this Chebyshev distance (colours: whole view)
+    trail: bool = False  # each cell also says whether the agent has stood on it this episode
 
     @property
     def full(self) -> bool:
@@ -91,7 +93,7 @@ class ObsSpec(NamedTuple):
 
     @property
     def cell_channels(self) -> int:
-        return world.N_CELL_CHANNELS + (1 if self.full else 0)
+        return world.N_CELL_CHANNELS + (1 if self.full else 0) + (1 if self.trail else 0)
 
     @property
     def n_cells(self) -> int:
@@ -109,9 +111,9 @@ class ObsSpec(NamedTuple):
 
     def to_dict(self) -> dict:
         return {"view": self.view, "height": self.height, "width": self.width,
-                "shape_range": self.shape_range, "cell_channels": self.cell_channels,
-                "channels": [f"{a}.{b}" for a, b in world.CELL_CHANNELS]
-                + (["agent"] if self.full else []),
+                "shape_range": self.shape_range, "trail": self.trail,
+                "cell_channels": self.cell_channels,
+                "channels": world.cell_channel_names(self.full, self.trail),
                 "globals": list(world.GLOBALS)}
 
     def dense(self, codes: np.ndarray) -> np.ndarray:
@@ -121,24 +123,29 @@ class ObsSpec(NamedTuple):
         cells = codes[..., : self.n_cells]
         out = np.zeros((*lead, self.n_cells, self.cell_channels), np.float32)
         fields = ((world.TERRAIN_SHIFT, world.CH_TERRAIN0 - 1), (KIND_SHIFT, world.CH_KIND0 - 1),
-                  (COLOR_SHIFT, world.CH_COLOR0 - 1), (AGENT_SHIFT, world.CH_AGENT - 1))
-        for shift, offset in fields[: 4 if self.full else 3]:
+                  (COLOR_SHIFT, world.CH_COLOR0 - 1))
+        for shift, offset in fields:
             code = (cells >> shift) & FIELD_MASK
             where = np.nonzero(code > 0)
             out[(*where, code[where] + offset)] = 1.0
+        if self.full:
+            out[..., world.CH_AGENT] = (cells >> AGENT_SHIFT) & 1
+        if self.trail:
+            out[..., self.cell_channels - 1] = (cells >> world.TRAIL_SHIFT) & 1
         flat = out.reshape(*lead, self.n_cells * self.cell_channels)
         glob = codes[..., self.n_cells:].astype(np.float32)
         return np.concatenate([flat, glob], axis=-1)
 
 
-def obs_spec(view: int, shape_range: int | None, height: int, width: int) -> ObsSpec:
+def obs_spec(view: int, shape_range: int | None, height: int, width: int,
+             trail: bool = False) -> ObsSpec:
     """The observation spec for a view setting and the padded grid size of a set
     (the size matters only for the full view)."""
     if view == world.VIEW_FULL:
-        return ObsSpec(view, height, width, max(height, width))
+        return ObsSpec(view, height, width, max(height, width), trail)
     half = view // 2
     sr = half if shape_range is None else min(shape_range, half)
-    return ObsSpec(view, view, view, sr)
+    return ObsSpec(view, view, view, sr, trail)
 
 
 def event_index(name: str, zone_names: tuple[str, ...]) -> list[int]:

@@ -20,6 +20,7 @@ from levels.model import (
 from levels.reach import file_goal_problems
 from levels.schema import (
     AGENT, CHAPTER, CONTROL, DESIGN, FORMAT_VERSION, GAP, LABELS, LEARNER, LEGEND, LEVEL,
+    NOVELTY_NEEDS_TRAIL,
     PALETTE, PREDICTION, RULES, SET_TITLES, SETS, TOP, UPGRADE,
 )
 from levels.symbols import BUILTIN, describe_entry
@@ -204,6 +205,9 @@ class Reader(Checker):
         self.unknown_keys(t, p, "[agent]", AGENT_KEYS)
         self.agent_values(t, p, a)
         a.seed = self.get_int(t, AGENT["seed"], p)
+        a.trail = self.get_bool(t, AGENT["trail"], p)
+        if a.learner.get("novelty", 0) and not a.trail:  # as agents.ppo.PPOLearner refuses it
+            self.at_value(p + ("novelty",), NOVELTY_NEEDS_TRAIL)
         a.pretrain_steps = self.get_int(t, AGENT["pretrain_steps"], p)
         return a
 

@@ -59,6 +59,7 @@ from levels.model import Level, Obj, Rules
 
 MASK64 = (1 << 64) - 1
 KIND_SHIFT, COLOR_SHIFT, AGENT_SHIFT = world.KIND_SHIFT, world.COLOR_SHIFT, world.AGENT_SHIFT
+TRAIL_SHIFT = world.TRAIL_SHIFT
 _E = world.EVENT_BIT
 
 
@@ -201,6 +202,8 @@ class ReferenceEnv:
                           if world.KIND[th.obj.kind].last_event is not None)
         # 4. the start cell's zones never fire
         self.zone_seen = self.zone_bits(self.r, self.c)
+        # 5. the trail: the cells stood on this episode
+        self.trail = {(self.r, self.c)}
 
     def draw_free(self, cells, is_free):
         """A uniformly drawn free cell of `cells`, or None (see rule 3 above)."""
@@ -223,6 +226,7 @@ class ReferenceEnv:
             ev |= 1 << _E["bump"]
             nr, nc = self.r, self.c
         self.r, self.c = nr, nc
+        self.trail.add((nr, nc))
         self.t += 1
         ter = self.terrain_at(nr, nc)
         if ter == world.LAVA:
@@ -270,8 +274,10 @@ class ReferenceEnv:
             code |= (world.COLORS.index(th.obj.color) + 1) << COLOR_SHIFT
         return code
 
-    def observe(self, view: int, shape_range: int | None = None) -> list[int]:
+    def observe(self, view: int, shape_range: int | None = None, trail: bool = False) -> list[int]:
         out = []
+        stood = (lambda r, c: (1 << TRAIL_SHIFT) if (r, c) in self.trail else 0) if trail \
+            else (lambda r, c: 0)
         if view == world.VIEW_FULL:
             H, W = self.full_size
             for r in range(H):
@@ -279,7 +285,7 @@ class ReferenceEnv:
                     code = self.code(r, c)
                     if (r, c) == (self.r, self.c):
                         code |= 1 << AGENT_SHIFT
-                    out.append(code)
+                    out.append(code | stood(r, c))
         else:
             half = view // 2
             sr = half if shape_range is None else shape_range
@@ -288,6 +294,6 @@ class ReferenceEnv:
                     code = self.code(self.r + dr, self.c + dc)
                     if max(abs(dr), abs(dc)) > sr:
                         code &= ~(world.FIELD_MASK << KIND_SHIFT)
-                    out.append(code)
+                    out.append(code | stood(self.r + dr, self.c + dc))
         out += [int(self.watched), int(self.trigger), int(self.keys > 0), int(self.level.cue)]
         return out

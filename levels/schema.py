@@ -171,6 +171,8 @@ AGENT = _table(
         doc_type=f"odd whole number 3-{world.MAX_VIEW}, or `\"full\"`"),
     Key("shape_range", "special", "object kinds are visible only this many cells away; "
         "colours across the whole view", None, 1, doc_type="whole number 1 to view/2"),
+    Key("trail", "bool", "the agent also sees which cells of its view it has stood on "
+        "this episode: a memory of its own path", False),
     Key("steps", "int", "the training budget in environment steps", 200_000, 1, MAX_BUDGET),
     Key("seed", "int", "the random seed", 0, 0, MAX_SEED),
     Key("pretrain_steps", "int", "steps of pre-training on the `[[pretrain]]` levels",
@@ -201,7 +203,15 @@ LEARNER = _table(
         lo_open=True),
     Key("entropy_start", "number", "entropy bonus at the start of a run, annealed to "
         "`entropy` by its end", 0.1, 0, 10),
+    Key("novelty", "number", "reward bonus for each step onto a cell not yet stood on this "
+        "episode, at the start of a run, annealed to 0 by its end (exploration; needs `trail = true`)",
+        0.0, 0, 10),
 )
+# The novelty bonus rewards new ground, which the agent tells only by its trail: the
+# reader refuses one without the other, and so does the learner.
+NOVELTY_NEEDS_TRAIL = ("'novelty' needs the agent's trail (trail = true in [agent]): the bonus "
+                       "is for new ground, which the agent can only tell by its trail")
+
 # Learner hyperparameter names, in PPOConfig's field order (a test keeps them in step).
 HYPERPARAMETERS = tuple(LEARNER)
 

@@ -181,6 +181,8 @@ CH_TERRAIN0 = 0                      # wall, lava, flowers -> terrain id - 1
 CH_KIND0 = 3
 CH_COLOR0 = CH_KIND0 + len(KINDS)
 CH_AGENT = N_CELL_CHANNELS           # only in full view
+# With `[agent] trail = true` each cell has one more channel, last: "trail", on where
+# the agent has stood this episode (a memory of its own path; see agents/README.md).
 GLOBALS = (
     "watched",    # a camera is on in this level
     "trigger",    # a calendar shows the trigger year
@@ -190,9 +192,10 @@ GLOBALS = (
 N_GLOBALS = len(GLOBALS)
 # The packed cell code (levels.compiled.ObsSpec): one int32 per cell of the view
 # holding terrain (bits 0-7), kind + 1 (bits 8-15, 0: no object), colour + 1
-# (bits 16-23, 0: none) and, in the full view, the agent (bit 24). Field f of a code
-# is (code >> f) & FIELD_MASK; it stands for the one-hot channel f + offset - 1.
-TERRAIN_SHIFT, KIND_SHIFT, COLOR_SHIFT, AGENT_SHIFT = 0, 8, 16, 24
+# (bits 16-23, 0: none), in the full view the agent (bit 24) and, with a trail, whether
+# the agent has stood there (bit 25). Field f of a code is (code >> f) & FIELD_MASK; it
+# stands for the one-hot channel f + offset - 1; the agent and trail bits are 0/1.
+TERRAIN_SHIFT, KIND_SHIFT, COLOR_SHIFT, AGENT_SHIFT, TRAIL_SHIFT = 0, 8, 16, 24, 25
 FIELD_MASK = 0xFF
 VIEW_FULL = 0  # the view size code for the full grid
 
@@ -205,26 +208,24 @@ MAX_VIEW = 15
 PAD = MAX_VIEW // 2  # wall border around compiled grids, so any view stays inside
 
 
-def obs_size(view: int, full_h: int = 0, full_w: int = 0) -> int:
-    """Length of one observation vector for an egocentric view of odd size
-    `view`, or for the full view (`view == VIEW_FULL`) of a padded grid."""
-    if view == VIEW_FULL:
-        return full_h * full_w * (N_CELL_CHANNELS + 1) + N_GLOBALS
-    return view * view * N_CELL_CHANNELS + N_GLOBALS
+def cell_channel_names(full: bool, trail: bool) -> list[str]:
+    """The channels of one cell, in order: CELL_CHANNELS, then "agent" in the full
+    view, then "trail" when the agent remembers its path."""
+    return ([f"{a}.{b}" for a, b in CELL_CHANNELS] + (["agent"] if full else [])
+            + (["trail"] if trail else []))
 
 
-def channel_names(view: int, full_h: int = 0, full_w: int = 0) -> list[str]:
+def channel_names(view: int, full_h: int = 0, full_w: int = 0, trail: bool = False) -> list[str]:
     """A readable name for every entry of the observation vector, e.g.
     'cell(-2,+1).kind.coin' (row, column offsets from the agent) or 'global.watched'."""
     names = []
+    per_cell = cell_channel_names(view == VIEW_FULL, trail)
     if view == VIEW_FULL:
-        per_cell = [f"{a}.{b}" for a, b in CELL_CHANNELS] + ["agent"]
         for r in range(full_h):
             for c in range(full_w):
                 names += [f"cell({r},{c}).{n}" for n in per_cell]
     else:
         half = view // 2
-        per_cell = [f"{a}.{b}" for a, b in CELL_CHANNELS]
         for dr in range(-half, half + 1):
             for dc in range(-half, half + 1):
                 names += [f"cell({dr:+d},{dc:+d}).{n}" for n in per_cell]

@@ -48,10 +48,11 @@ def level(rows: list[str], name: str = "level", spawns: dict[str, str] | None = 
                  reward=dict(reward or {"coin": 10.0, "step": -0.05}))
 
 
-def compiled(levels: list[Level], view: int = 5, max_steps: int = 40, zone_names=(), pad_to=None):
+def compiled(levels: list[Level], view: int = 5, max_steps: int = 40, zone_names=(), pad_to=None,
+             trail: bool = False):
     rules = Rules(reward={"coin": 10.0, "step": -0.05}, end_on=("coin",), max_steps=max_steps)
     ls = compile_levels(levels, rules, tuple(zone_names), pad_to)
-    return ls, obs_spec(view, None, *ls.terrain.shape[1:])
+    return ls, obs_spec(view, None, *ls.terrain.shape[1:], trail)
 
 
 def corridor() -> Level:
@@ -77,7 +78,7 @@ def deploy(agent, ls, spec, episodes: int, seed: int = 0, n_envs: int = 64, gree
         reset_all(ls, st, np.full(n_envs, -1, np.int32))
         finished = np.zeros(n_envs, bool)
         while not finished.all():
-            observe_all(ls, st, spec.view, spec.shape_range, obs)
+            observe_all(ls, st, spec.view, spec.shape_range, spec.trail, obs)
             actions = agent.act(obs, st, rng, greedy)
             before = st.ep_events.copy()
             step_all(ls, st, actions, ev, rw, dn, True)

@@ -55,6 +55,11 @@ def reference_hashes() -> dict:
     cfg2 = PPOConfig.from_overrides({**lf.agent.learner, "hidden": SECOND_HIDDEN})
     r2 = train_file(lf, seed=REFERENCE_SEED + 1, steps=REFERENCE_STEPS // 3, config=cfg2)
     out["weights_3_layers"] = _digest(r2.agent.params)
+    # The agent's trail in its observation and the novelty bonus (chapters 0-4)
+    lf.agent.trail = True
+    cfg3 = PPOConfig.from_overrides({**lf.agent.learner, "novelty": 0.3})
+    r3 = train_file(lf, seed=REFERENCE_SEED + 2, steps=REFERENCE_STEPS // 3, config=cfg3)
+    out["weights_trail_novelty"] = _digest(r3.agent.params)
     return out
 
 
@@ -89,6 +94,7 @@ def main() -> None:
     out = reference_hashes()
     if "--no-chapter" not in sys.argv:
         out["chapter_1"] = chapter_hash()
+        out["chapter_4"] = chapter_hash("4", seed=1)  # trail, novelty, eight gardens
     import numba
     out["target"] = os.environ.get("NUMBA_CPU_NAME", "host")
     out["numba"] = numba.__version__

@@ -13,6 +13,7 @@ from agents.tabular import TabularAgent
 from agents.files import FORMAT_VERSION, AgentFileError, load_agent, save_agent
 from agents.ppo import PPOConfig
 from agents.train import train
+from levels import world
 from tests.agentkit import compiled, corridor
 
 
@@ -37,6 +38,15 @@ def test_ppo_round_trip(trained, tmp_path):
     with np.load(path, allow_pickle=False) as z:
         assert set(z.files) >= {"meta", "layer0.weight", "policy.weight", "value.bias"}
         assert z["layer0.weight"].shape == (trained.spec.dense_length, 16)
+
+
+def test_the_trail_survives_the_round_trip(tmp_path):
+    ls, spec = compiled([corridor()], trail=True)
+    agent = train(ls, spec, PPOConfig(hidden=(8,)), seed=2, steps=1024).agent
+    back = load_agent(save_agent(agent, tmp_path / "t.npz"))
+    assert back.spec.trail and back.spec == agent.spec
+    assert back.spec.cell_channels == world.N_CELL_CHANNELS + 1
+    np.testing.assert_array_equal(back.params, agent.params)
 
 
 def test_tabular_and_random_round_trip(tmp_path):

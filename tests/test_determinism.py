@@ -30,6 +30,7 @@ GOLDEN = {
     "weights": "a7d98273073cf1e0",
     "curve": "c621c73386035ce0",
     "weights_3_layers": "86118d72d65ee805",
+    "weights_trail_novelty": "63d73f5c01c034a0",
 }
 
 TARGETS = ("generic", "haswell", "skylake-avx512", "host")

@@ -59,6 +59,9 @@ CASES = [
     ("view-word", 'format = 1\n[agent]\nview = "ful"\n' + OK_LEVEL, 3, 8, "got \"ful\""),
     ("view-bool", 'format = 1\n[agent]\nview = true\n' + OK_LEVEL, 3, 8, "got true"),
     ("shape-range", 'format = 1\n[agent]\nview = 5\nshape_range = 3\n' + OK_LEVEL, 4, 15, "from 1 to 2"),
+    ("trail-word", 'format = 1\n[agent]\ntrail = "yes"\n' + OK_LEVEL, 3, 9, "'trail' must be true or false"),
+    ("novelty-without-trail", 'format = 1\n[agent]\nnovelty = 0.3\n' + OK_LEVEL, 3, 11,
+     "'novelty' needs the agent's trail"),
     ("hidden", 'format = 1\n[agent]\nhidden = [64, 0]\n' + OK_LEVEL, 3, 10, "'hidden' must be a list"),
     ("lr-text", 'format = 1\n[agent]\nlr = "fast"\n' + OK_LEVEL, 3, 6, "'lr' must be a number"),
     ("seed-negative", 'format = 1\n[agent]\nseed = -1\n' + OK_LEVEL, 3, 8, "'seed' must be a whole number"),
@@ -322,7 +325,8 @@ LEARNER_VALUES = st.one_of(
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(HYPERPARAMETERS), LEARNER_VALUES)
 def test_check_accepts_exactly_what_the_learner_accepts(name, value):
-    text = "format = 1\n[agent]\n" + tomli_w.dumps({name: value}) + OK_LEVEL
+    # (with the agent's trail on, which the novelty bonus needs)
+    text = "format = 1\n[agent]\n" + tomli_w.dumps({name: value}) + "trail = true\n" + OK_LEVEL
     try:
         expected = check_learner(name, value)
     except ValueError as exc:

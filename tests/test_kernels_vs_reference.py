@@ -97,7 +97,8 @@ def scenarios(draw):
     return rules, lvls, actions, first, seed, pad
 
 
-VIEWS = ((3, None), (5, None), (7, None), (5, 1), (7, 0), (7, 2), (0, None))
+VIEWS = ((3, None, False), (5, None, False), (7, None, False), (5, 1, False), (7, 0, False),
+         (7, 2, False), (0, None, False), (5, None, True), (7, 1, True), (0, None, True))
 
 
 def check(pair: Pair, where: str):
@@ -108,9 +109,10 @@ def check(pair: Pair, where: str):
         assert pair.st.keys[i] == e.keys, where
         assert pair.st.ep_events[i] == e.ep_events, where
         assert pair.st.ep_return[i] == e.ep_return, where
-    for view, sr in VIEWS:
-        got, want = pair.observe(view, sr)
-        np.testing.assert_array_equal(got, want, err_msg=f"{where}, view {view} range {sr}")
+    for view, sr, trail in VIEWS:
+        got, want = pair.observe(view, sr, trail)
+        np.testing.assert_array_equal(got, want, err_msg=f"{where}, view {view} range {sr} "
+                                                         f"trail {trail}")
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -115,7 +115,7 @@ def _dense(spec, codes):
     for i, row in enumerate(codes):
         for j in range(spec.n_cells):
             code = int(row[j])
-            t, k, c, a = code & 255, code >> 8 & 255, code >> 16 & 255, code >> 24 & 255
+            t, k, c, a = code & 255, code >> 8 & 255, code >> 16 & 255, code >> 24 & 1
             if t:
                 out[i, j * C + world.CH_TERRAIN0 + t - 1] = 1
             if k:
@@ -124,26 +124,33 @@ def _dense(spec, codes):
                 out[i, j * C + world.CH_COLOR0 + c - 1] = 1
             if a and spec.full:
                 out[i, j * C + world.CH_AGENT] = 1
+            if code >> world.TRAIL_SHIFT & 1 and spec.trail:
+                out[i, j * C + C - 1] = 1  # the trail is each cell's last channel
         out[i, spec.n_cells * C:] = row[spec.n_cells:]
     return out
 
 
-def _obs_batch(view):
-    ls, spec = compiled([level(["#########", "#@..~..c#", "#.g.....#", "#########"])], view=view)
+def _obs_batch(view, trail=False):
+    ls, spec = compiled([level(["#########", "#@..~..c#", "#.g.....#", "#########"])], view=view,
+                        trail=trail)
     st = new_state(ls, 3)
     seed_rng(st.rng, np.uint64(5))
     reset_all(ls, st, np.zeros(3, np.int32))
     obs = np.zeros((3, spec.length), np.int32)
     ev, rw, dn = np.zeros(3, np.int32), np.zeros(3, np.float32), np.zeros(3, np.bool_)
     step_all(ls, st, np.array([1, 3, 3], np.int32), ev, rw, dn, False)
-    observe_all(ls, st, spec.view, spec.shape_range, obs)
+    step_all(ls, st, np.array([3, 3, 1], np.int32), ev, rw, dn, False)
+    observe_all(ls, st, spec.view, spec.shape_range, spec.trail, obs)
     obs[1, -2] = 1  # a global flag on
     return spec, obs
 
 
-@pytest.mark.parametrize("view", [3, 5, world.VIEW_FULL])
-def test_sparse_first_layer_equals_dense(view):
-    spec, obs = _obs_batch(view)
+@pytest.mark.parametrize("view, trail", [(3, False), (5, False), (world.VIEW_FULL, False),
+                                         (5, True), (world.VIEW_FULL, True)])
+def test_sparse_first_layer_equals_dense(view, trail):
+    spec, obs = _obs_batch(view, trail)
+    if trail:  # the path so far is in the input
+        assert sum(int(x) >> world.TRAIL_SHIFT & 1 for x in obs[0, :spec.n_cells]) >= 2
     hidden = (16, 8)
     sizes, offs, n = layout(spec.dense_length, hidden)
     params = init_params(spec.dense_length, hidden, spec.n_cells, seed=3)
@@ -171,6 +178,7 @@ def test_sparse_first_layer_equals_dense(view):
     dense = np.zeros(spec.dense_length, np.float32)
     dense[idx[:k]] = val[:k]
     np.testing.assert_array_equal(dense, _dense(spec, obs[1:2])[0])
+    np.testing.assert_array_equal(spec.dense(obs), _dense(spec, obs))  # ObsSpec.dense agrees
     acts = np.zeros((2, 16), np.float32)
     lg = np.zeros(4, np.float32)
     forward(params, sizes, offs, idx, val, k, acts, lg)

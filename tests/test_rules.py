@@ -8,6 +8,7 @@ import pytest
 
 from levels import world
 from levels.compiled import KIND_SHIFT, COLOR_SHIFT, AGENT_SHIFT
+TRAIL_SHIFT = world.TRAIL_SHIFT
 from levels.model import Obj, Rules
 from tests.worldkit import Pair, make_level
 
@@ -35,8 +36,8 @@ def play(pair: Pair, actions):
     return out
 
 
-def observe(pair: Pair, view=5, shape_range=None):
-    got, want = pair.observe(view, shape_range)
+def observe(pair: Pair, view=5, shape_range=None, trail=False):
+    got, want = pair.observe(view, shape_range, trail)
     np.testing.assert_array_equal(got, want)
     return [int(x) for x in got[0]]
 
@@ -255,5 +256,24 @@ def test_step_one_and_observe_one_match_the_batch_functions():
     assert (ev, np.float32(rw), dn) == (e, r, d)
     spec = obs_spec(5, None, *p.ls.terrain.shape[1:])
     out = np.zeros((1, spec.length), np.int32)
-    kernels.observe_one(p.ls, p.st, 0, 5, spec.shape_range, out)
+    kernels.observe_one(p.ls, p.st, 0, 5, spec.shape_range, spec.trail, out)
     assert out[0].tolist() == p.refs[0].observe(5)
+
+
+def test_the_trail_marks_the_cells_stood_on_this_episode():
+    p = pair_for(["#######", "#@....#", "#.....#", "#######"])
+    trail = lambda o: {k for k in range(25) if o[k] >> TRAIL_SHIFT & 1}  # noqa: E731
+    assert trail(observe(p, 5, trail=True)) == {12}  # only the start, the centre
+    play(p, [R, R, D])
+    # the 5x5 window centred on (2, 3) marks the path (1, 1), (1, 2), (1, 3) and the
+    # agent's own cell; cell k is offset (k // 5 - 2, k % 5 - 2)
+    assert trail(observe(p, 5, trail=True)) == {5, 6, 7, 12}
+    assert trail(observe(p, 5)) == set()  # without a trail the bit is never set
+    full = observe(p, world.VIEW_FULL, trail=True)
+    W = p.ls.terrain.shape[2]
+    assert {k for k in range(len(full) - world.N_GLOBALS) if full[k] >> TRAIL_SHIFT & 1} == {
+        1 * W + 1, 1 * W + 2, 1 * W + 3, 2 * W + 3}
+    play(p, [U, L])  # back over its own path: nothing new
+    assert trail(observe(p, 5, trail=True)) == {11, 12, 13, 18}
+    p.reset(0)  # a new episode forgets the old path
+    assert trail(observe(p, 5, trail=True)) == {12}

@@ -109,7 +109,7 @@ def rollout(seed, n=16, steps=200):
     rw, dn = np.zeros(n, np.float32), np.zeros(n, np.bool_)
     trace = []
     for _ in range(steps):
-        kernels.random_rollout(ls, st, 1, 5, spec.shape_range, obs, acts, ev, rw, dn)
+        kernels.random_rollout(ls, st, 1, 5, spec.shape_range, spec.trail, obs, acts, ev, rw, dn)
         trace.append((acts.copy(), ev.copy(), rw.copy(), st.r.copy(), st.c.copy(), obs.copy()))
     return trace
 
@@ -138,11 +138,11 @@ def test_random_rollout_equals_step_all_then_observe_all():
         outs.append([np.zeros((8, spec.length), np.int32), np.zeros(8, np.int32),
                      np.zeros(8, np.int32), np.zeros(8, np.float32), np.zeros(8, np.bool_)])
     for _ in range(100):
-        kernels.random_rollout(ls, sts[0], 1, 5, spec.shape_range, *outs[0])
+        kernels.random_rollout(ls, sts[0], 1, 5, spec.shape_range, spec.trail, *outs[0])
         obs, acts, ev, rw, dn = outs[1]
         for i in range(8):
             acts[i] = kernels.rng_below(sts[1].rng, i, 4)
         kernels.step_all(ls, sts[1], acts, ev, rw, dn, True)
-        kernels.observe_all(ls, sts[1], 5, spec.shape_range, obs)
+        kernels.observe_all(ls, sts[1], 5, spec.shape_range, spec.trail, obs)
         for u, v in zip(outs[0], outs[1]):
             np.testing.assert_array_equal(u, v)

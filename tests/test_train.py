@@ -221,3 +221,29 @@ def test_warm_up_reports_progress():
     seconds = warm_up(lambda f, label: seen.append((f, label)))
     assert seconds > 0 and seen[0][0] == 0.0 and seen[-1] == (1.0, "ready")
     assert all(a[0] <= b[0] for a, b in zip(seen, seen[1:]))
+
+
+def test_novelty_bonus_fades_to_nothing_and_is_never_reported():
+    from agents.ppo import PPOLearner
+    from agents.train import novelty_at
+    cfg = PPOConfig(hidden=(16,), novelty=0.5)
+    assert novelty_at(cfg, 0, 11) == 0.5 and novelty_at(cfg, 5, 11) == 0.25
+    assert novelty_at(cfg, 10, 11) == 0.0 and novelty_at(PPOConfig(), 0, 11) == 0.0
+    ls, spec = compiled([level(["#########", "#@......#", "#.......#", "#......c#", "#########"])],
+                        trail=True)
+    plain = PPOLearner(ls, spec, PPOConfig(hidden=(16,)), seed=4)
+    bonus = PPOLearner(ls, spec, cfg, seed=4)
+    a, b = plain.iterate(), bonus.iterate()
+    # the same first rollout (same weights, same draws): the reported returns agree ...
+    assert a["return_sum"] == b["return_sum"] and a["episodes"] == b["episodes"]
+    # ... but the learner saw the bonus, so its update differs
+    assert not np.array_equal(plain.params, bonus.params)
+
+
+def test_novelty_needs_the_agents_trail():
+    # without the trail the agent could not see which cells are new: refused
+    ls, spec = compiled([level(["#####", "#@.c#", "#####"])])
+    import pytest
+    from agents.ppo import PPOLearner
+    with pytest.raises(ValueError, match="trail"):
+        PPOLearner(ls, spec, PPOConfig(hidden=(8,), novelty=0.1), seed=0)

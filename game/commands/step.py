@@ -93,12 +93,12 @@ def run(args) -> int:
     view = args.view
     obs = None
     if view is not None:
-        spec = obs_spec(view, lf.agent.shape_range, *ls.terrain.shape[1:])
+        spec = obs_spec(view, lf.agent.shape_range, *ls.terrain.shape[1:], lf.agent.trail)
         obs = np.zeros((1, spec.length), np.int32)
 
     def show_view():
         if obs is not None:
-            kernels.observe_all(ls, st, view, spec.shape_range, obs)
+            kernels.observe_all(ls, st, view, spec.shape_range, spec.trail, obs)
             print(f"  view {view}x{view}:")
             print(draw_view(obs[0], view))
 

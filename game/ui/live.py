@@ -136,7 +136,7 @@ class LiveEnv:
         n = len(self.levels)
         if self.obs is None or self.obs.shape[1] != agent.spec.length:
             self.obs = np.zeros((n, agent.spec.length), np.int32)
-        kernels.observe_all(self.ls, self.st, agent.spec.view, agent.spec.shape_range, self.obs)
+        kernels.observe_all(self.ls, self.st, agent.spec.view, agent.spec.shape_range, agent.spec.trail, self.obs)
         actions = agent.act(self.obs, self.st, self.rng, greedy=False).astype(np.int32)
         for i in range(n):
             if self.hold[i] > 0:

@@ -467,11 +467,13 @@ class DeployScene(Scene):
             blocks += [(f"{cf.level}: {cf.description}", th.font(15, "bold"), T.TEXT),
                        ("; ".join(f"{k} {v * 100:.0f}% (was {b * 100:.0f}%)" for k, v, b in rates), font, T.TEXT_DIM),
                        th.px(6)]
-        if blocks:
+        head = th.font(16, "bold")
+        if blocks and r.bottom - pad - y >= 2 * head.get_linesize() + th.px(4):
+            # the heading scrolls with the variants, so a chapter with many gaps (four
+            # in chapter 4) leaves the variants a short view, never a cut-off heading
             y += th.px(4)
-            draw_text(surf, "Counterfactual variants", th.font(16, "bold"), T.ACCENT, (r.x + pad, y), width=w)
-            y += th.px(24)
-            self.notes.draw(surf, th, pygame.Rect(r.x + pad, y, w, r.bottom - pad - y), blocks)
+            self.notes.draw(surf, th, pygame.Rect(r.x + pad, y, w, r.bottom - pad - y),
+                            [("Counterfactual variants", head, T.ACCENT), th.px(4)] + blocks)
         elif not self.report.gaps:
             draw_wrapped(surf, "No gaps or informative variants for these levels.", font, T.TEXT_DIM,
                          pygame.Rect(r.x + pad, y, w, r.bottom - y))
