@@ -23,10 +23,16 @@ def test_starter_design_shows_the_lesson(entry):
     if cal.lesson == "aligned":
         assert cal.passed_seeds >= NEEDED
     lf = load(entry.path)
-    for gap in lf.gaps:
-        # a conditional lesson must be a real gap in most seeds, in the right direction
-        positive = sum(s.gaps.get(gap.name, 0.0) > 0.1 for s in cal.seeds)
-        assert positive >= NEEDED, (gap.name, [s.gaps for s in cal.seeds])
+    names = [g.name for g in lf.gaps]
+    if names:
+        # a conditional lesson must be a real gap in most seeds, in the right direction.
+        # The diagnosis takes the largest of a chapter's gaps (chapter 4 has one per kind
+        # of garden, and a design is judged on the gardens it knows), so that one must
+        # be real; none may point the wrong way.
+        largest = [max(s.gaps.get(n, 0.0) for n in names) for s in cal.seeds]
+        assert sum(g > 0.1 for g in largest) >= NEEDED, [s.gaps for s in cal.seeds]
+        wrong = [s.gaps for s in cal.seeds if min(s.gaps.get(n, 0.0) for n in names) < -0.1]
+        assert len(wrong) <= SEEDS - NEEDED, wrong
 
 
 @pytest.mark.slow
@@ -51,3 +57,11 @@ def test_shipped_pretrained_agent_is_what_training_makes(entry):
     shipped = load_agent(path)
     fresh = train_pretrained(lf).agent
     assert np.array_equal(shipped.params, fresh.params)
+
+
+@pytest.mark.parametrize("entry", [e for e in CHAPTERS if load(e.path).pretrain], ids=lambda e: e.id)
+def test_shipped_pretrained_agent_is_named_for_this_code(entry):
+    """Quick: the shipped file's name carries the learner's code version, so an edit to
+    the learner without `python main.py pretrain N` fails here, not only in the slow run."""
+    from game.pretrained import shipped_pretrained_path
+    assert shipped_pretrained_path(load(entry.path)).exists(), f"run: python main.py pretrain {entry.number}"
