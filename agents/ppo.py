@@ -32,7 +32,7 @@ from agents.stats import (N_STATS, PER_SAMPLE, REPORTED, S_APPROX_KL, S_CLIP_FRA
                           S_EPISODES, S_GRAD_NORM, S_MINIBATCHES, S_POLICY_LOSS, S_RETURN_SUM,
                           S_SAMPLES, S_SUCCESSES, S_VALUE_LOSS)
 from levels import jitcache, kernels, world
-from levels.kernels import observe_all, rng_below, rng_uniform, step_all
+from levels.kernels import enters_new_cell, observe_all, rng_below, rng_uniform, step_all
 from levels.schema import LEARNER, NOVELTY_NEEDS_TRAIL, batch_problem, check_learner, default
 
 # No fastmath anywhere: reassociated sums would depend on the vector width, and
@@ -156,8 +156,7 @@ HP_LR, HP_GAMMA, HP_LAMBDA, HP_CLIP, HP_ENT, HP_VCOEF, HP_MAXNORM, HP_NOVELTY = 
 STATS = REPORTED
 
 
-HP_ENTROPY = HP_ENT  # the entropy coefficient and the novelty bonus are annealed by agents.train
-_P, _WALL, _FIELD, _STOOD = world.PAD, world.WALL, world.FIELD_MASK, 1 << world.TRAIL_SHIFT
+# (agents.train anneals the entropy coefficient HP_ENT and the novelty bonus HP_NOVELTY)
 
 
 def hp_array(cfg: PPOConfig) -> np.ndarray:
@@ -217,11 +216,7 @@ def ppo_rollout(ls, st, view, shape_range, trail, n_cells, C, params, sizes, off
             prev_ret[i] = ep_return[i]
         if novelty > 0.0:  # which moves enter a cell not yet stood on this episode
             for i in range(N):
-                a = actions[i]
-                nr = st.r[i] + (a == 1) - (a == 0) + _P
-                nc = st.c[i] + (a == 3) - (a == 2) + _P
-                code = st.grid[i, nr, nc]
-                novel[i] = (code & _FIELD) != _WALL and (code & _STOOD) == 0
+                novel[i] = enters_new_cell(st, i, actions[i])
         step_all(ls, st, actions, events, rewards, dones, True)
         observe_all(ls, st, view, shape_range, trail, obs_now)
         for i in range(N):

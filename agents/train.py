@@ -24,7 +24,7 @@ from typing import Callable
 import numpy as np
 
 from agents.agent import PPOAgent
-from agents.ppo import HP_ENTROPY, HP_NOVELTY, PPOConfig, PPOLearner
+from agents.ppo import HP_ENT, HP_NOVELTY, PPOConfig, PPOLearner
 from agents.training import CURVE_COLUMNS, Progress, TrainResult, cancelled, default_success
 from levels import world
 from levels.compiled import LevelSet, ObsSpec, compile_set, event_mask, levels_hash, obs_spec
@@ -131,7 +131,7 @@ def train(levels: LevelSet, spec: ObsSpec, config: PPOConfig = PPOConfig(), seed
         if cancelled(cancel):
             stopped = True
             break
-        learner.hp[HP_ENTROPY] = entropy_at(config, it, n_iters)
+        learner.hp[HP_ENT] = entropy_at(config, it, n_iters)
         learner.hp[HP_NOVELTY] = novelty_at(config, it, n_iters)
         s = learner.iterate(between)
         window.add(s["episodes"], s["return_sum"], s["successes"])
