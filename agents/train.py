@@ -195,7 +195,9 @@ def train_file(lf: LevelFile, which: str = "train", seed: int | None = None,
     levels = getattr(lf, which, None)
     if not levels:
         raise ValueError(f"{lf.path}: no [[{which}]] levels to train on")
-    ls = compile_set(lf, which, pad_to=file_pad(lf), reward_override=reward_override)
+    # With [agent] mirror the learner also trains on each level upside down (agents/README.md)
+    ls = compile_set(lf, which, pad_to=file_pad(lf), reward_override=reward_override,
+                     mirrored=lf.agent.mirror)
     spec = file_spec(lf, ls)
     if config is None:
         config = PPOConfig.from_overrides(lf.agent.learner)

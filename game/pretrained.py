@@ -34,8 +34,9 @@ def settings_hash(lf: LevelFile) -> str:
     budget and seed: the view and every learner setting the file overrides."""
     a = lf.agent
     doc = {"view": a.view, "shape_range": a.shape_range, "learner": a.learner}
-    if a.trail:  # only when on, so the names of agents made before it existed still hold
-        doc["trail"] = True
+    for flag in ("trail", "mirror"):  # only when on, so older agents' names still hold
+        if getattr(a, flag):
+            doc[flag] = True
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:6]
 
 

@@ -11,6 +11,7 @@ RNG) so the kernels compile once.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from typing import NamedTuple
 
@@ -261,10 +262,29 @@ def compile_levels(levels: list[Level], rules: Rules, zone_names: tuple[str, ...
 
 
 
+def upside_down(level: Level) -> Level:
+    """The level mirrored top to bottom: every row, object, start, spawn and zone cell
+    moved to row height-1-r. The rules have no direction, so it is the same task with
+    the path above an obstacle turned into the path below (`[agent] mirror`)."""
+    last = level.height - 1
+    flip = lambda cell: (last - cell[0], cell[1])  # noqa: E731
+    return dataclasses.replace(
+        level, name=f"{level.name} (upside down)", rows=level.rows[::-1],
+        terrain=level.terrain[::-1], objects=[(o, last - r, c) for o, r, c in level.objects],
+        agent=None if level.agent is None else flip(level.agent),
+        spawns=[dataclasses.replace(s, cells=[flip(c) for c in s.cells]) for s in level.spawns],
+        zones={name: [flip(c) for c in cells] for name, cells in level.zones.items()})
+
+
 def compile_set(lf: LevelFile, which: str = "train", pad_to=None,
-                reward_override: dict[str, float] | None = None) -> LevelSet:
-    """Compile one of a file's sets: "train", "deploy" or "pretrain"."""
-    return compile_levels(getattr(lf, which), lf.rules, lf.zone_names, pad_to, reward_override)
+                reward_override: dict[str, float] | None = None,
+                mirrored: bool = False) -> LevelSet:
+    """Compile one of a file's sets: "train", "deploy" or "pretrain"; `mirrored` adds
+    each level turned upside down after the levels as written (their indices stay)."""
+    levels = list(getattr(lf, which))
+    if mirrored:
+        levels += [upside_down(lv) for lv in levels]
+    return compile_levels(levels, lf.rules, lf.zone_names, pad_to, reward_override)
 
 
 def new_state(levels: LevelSet, n_envs: int) -> EnvState:

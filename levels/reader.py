@@ -206,6 +206,7 @@ class Reader(Checker):
         self.agent_values(t, p, a)
         a.seed = self.get_int(t, AGENT["seed"], p)
         a.trail = self.get_bool(t, AGENT["trail"], p)
+        a.mirror = self.get_bool(t, AGENT["mirror"], p)
         if a.learner.get("novelty", 0) and not a.trail:  # as agents.ppo.PPOLearner refuses it
             self.at_value(p + ("novelty",), NOVELTY_NEEDS_TRAIL)
         a.pretrain_steps = self.get_int(t, AGENT["pretrain_steps"], p)

@@ -173,6 +173,8 @@ AGENT = _table(
         "colours across the whole view", None, 1, doc_type="whole number 1 to view/2"),
     Key("trail", "bool", "the agent also sees which cells of its view it has stood on "
         "this episode: a memory of its own path", False),
+    Key("mirror", "bool", "the agent also trains on each level turned upside down, so a "
+        "path it learns above an obstacle it also learns below (data augmentation)", False),
     Key("steps", "int", "the training budget in environment steps", 200_000, 1, MAX_BUDGET),
     Key("seed", "int", "the random seed", 0, 0, MAX_SEED),
     Key("pretrain_steps", "int", "steps of pre-training on the `[[pretrain]]` levels",

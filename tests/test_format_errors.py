@@ -60,6 +60,7 @@ CASES = [
     ("view-bool", 'format = 1\n[agent]\nview = true\n' + OK_LEVEL, 3, 8, "got true"),
     ("shape-range", 'format = 1\n[agent]\nview = 5\nshape_range = 3\n' + OK_LEVEL, 4, 15, "from 1 to 2"),
     ("trail-word", 'format = 1\n[agent]\ntrail = "yes"\n' + OK_LEVEL, 3, 9, "'trail' must be true or false"),
+    ("mirror-word", 'format = 1\n[agent]\nmirror = 1\n' + OK_LEVEL, 3, 10, "'mirror' must be true or false"),
     ("novelty-without-trail", 'format = 1\n[agent]\nnovelty = 0.3\n' + OK_LEVEL, 3, 11,
      "'novelty' needs the agent's trail"),
     ("hidden", 'format = 1\n[agent]\nhidden = [64, 0]\n' + OK_LEVEL, 3, 10, "'hidden' must be a list"),
