@@ -278,7 +278,7 @@ def test_mirror_adds_each_level_upside_down():
     assert lf.agent.mirror and not loads(MIRROR_FILE.replace("mirror = true", "")).agent.mirror
     lv = lf.train[0]
     down = upside_down(lv)
-    assert down.rows[0] == lv.rows[-1] and lv.agent is None is down.agent
+    assert down.rows[0] == lv.rows[-1] and lv.agent is None and down.agent is None
     assert [c for s in down.spawns for c in s.cells] == [(5 - r, c) for s in lv.spawns for r, c in s.cells]
     assert down.zones["gate"] == [(4, 5)] and down.objects == [(lv.objects[0][0], 1, 3)]
     assert dataclasses.replace(upside_down(down), name=lv.name) == lv
