@@ -85,9 +85,11 @@ def _things(level: Level) -> set[tuple[str, str]]:
 
 
 def new_needs(level: Level, lf: LevelFile) -> list[str]:
-    """What a deployment level asks for that no training level had, in words."""
+    """What a deployment level asks for that no training level had, in words. The
+    pre-training levels count as training: the agent met them too."""
     out = []
-    seen = set().union(*(_things(lv) for lv in lf.train)) if lf.train else set()
+    met = lf.pretrain + lf.train
+    seen = set().union(*(_things(lv) for lv in met)) if met else set()
     kinds = {k for k, _ in seen}
     for kind, color in sorted(_things(level) - seen):
         if kind not in kinds:
@@ -95,7 +97,7 @@ def new_needs(level: Level, lf: LevelFile) -> list[str]:
         else:
             out.append(f"'{level.name}' has a {color} {kind}; in training no {kind} was {color}")
     here = route(level, lf)
-    routes = [r for r in (route(lv, lf) for lv in lf.train) if r is not None]
+    routes = [r for r in (route(lv, lf) for lv in met) if r is not None]
     if here is not None and routes:
         longest = max(r.steps for r in routes)
         if here.steps >= max(longest * LONGER, longest + 2):

@@ -18,7 +18,7 @@ COMMANDS = (
     ("run", "play a chapter headless: train on a design, deploy, diagnose, score"),
     ("calibrate", "run a chapter over many seeds and tally the diagnoses"),
     ("summary", "gather a class's results into a table (and plots) for the debrief"),
-    ("pretrain", "train and store a chapter's pre-trained agent (the sleeper chapter)"),
+    ("pretrain", "train and store a chapter's pre-trained agent (a chapter with [[pretrain]] levels)"),
     ("play", "open the game window on a level file (sandbox)"),
 )
 

@@ -2,8 +2,8 @@
 
 - The reference training (tests/crosstarget.py) gives the recorded GOLDEN hashes. A
   change to the learner's numbers fails here: it must be a deliberate act, recorded by
-  updating GOLDEN (and remaking the shipped pre-trained agent: `python main.py pretrain
-  5`, which test_calibration checks).
+  updating GOLDEN (and remaking the shipped pre-trained agents: `python main.py pretrain
+  4` and `5`, which test_calibration checks).
 - Slow: the same training and a whole chapter run, compiled by numba for the generic
   x86-64 target (SSE2 only: no FMA, no AVX), Haswell (AVX2 + FMA), Skylake-AVX512 and
   the host, each in a fresh process with its own cache folder, give identical hashes.
@@ -40,7 +40,7 @@ def test_reference_training_gives_the_recorded_hashes():
     got = crosstarget.reference_hashes()
     assert got == GOLDEN, (
         "the learner's numbers changed. If that is intended, record the new hashes in "
-        f"GOLDEN ({got}) and remake the shipped pre-trained agent (python main.py pretrain 5)")
+        f"GOLDEN ({got}) and remake the shipped pre-trained agents (python main.py pretrain 4 and 5)")
 
 
 def _run(target: str, extra_env: dict | None = None) -> dict:

@@ -239,6 +239,24 @@ def test_a_deployment_level_that_needs_what_training_never_had():
     assert new_needs(lf.level("like training"), lf) == []
 
 
+def test_what_pre_training_showed_is_not_a_new_need():
+    """The agent met its [[pretrain]] levels too: a route or an object they had is not
+    something 'training never showed'."""
+    text = CRAFTED + '''
+[[pretrain]]
+name = "round the wall"
+map = """
+###########
+#@...#...b#
+#....#....#
+#.........#
+###########
+"""
+'''
+    lf = loads(text, "far.toml")
+    assert new_needs(lf.level("behind the wall"), lf) == []
+
+
 def test_capability_failure_is_explained_from_evidence():
     lf = loads(CRAFTED, "far.toml")
     agent = always_right()
