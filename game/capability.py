@@ -89,7 +89,7 @@ def new_needs(level: Level, lf: LevelFile) -> list[str]:
     pre-training levels count as training: the agent met them too."""
     out = []
     met = lf.pretrain + lf.train
-    seen = set().union(*(_things(lv) for lv in met)) if met else set()
+    seen = set().union(*(_things(lv) for lv in met))
     kinds = {k for k, _ in seen}
     for kind, color in sorted(_things(level) - seen):
         if kind not in kinds:
