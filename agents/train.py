@@ -162,7 +162,8 @@ def train(levels: LevelSet, spec: ObsSpec, config: PPOConfig = PPOConfig(), seed
 # --- level files ------------------------------------------------------------------
 
 def file_spec(lf: LevelFile, levels: LevelSet) -> ObsSpec:
-    return obs_spec(lf.agent.view, lf.agent.shape_range, *levels.terrain.shape[1:], lf.agent.trail)
+    return obs_spec(lf.agent.view, lf.agent.shape_range, *levels.terrain.shape[1:], lf.agent.trail,
+                    lf.agent.pooled)
 
 
 def file_pad(lf: LevelFile) -> tuple[int, int] | None:

@@ -77,16 +77,21 @@ FIELD_MASK = world.FIELD_MASK
 
 class ObsSpec(NamedTuple):
     """How observations are encoded: an int32 vector, one packed code per cell of the
-    view (cells row-major), then the world.GLOBALS flags (0/1). A cell's code holds
-    terrain (bits 0-7: 0 floor, 1 wall, 2 lava, 3 flowers), kind + 1 (bits 8-15, 0 for
-    no object), colour + 1 (bits 16-23) and, in full view, the agent (bit 24). This is
-    exactly the one-hot channel vector of world.py with the zeros left out: `dense`
-    expands it, and the network's first layer reads the codes directly."""
+    view (cells row-major), then the world.GLOBALS flags (0/1), then with `pooled` one
+    0/1 flag per direction and cell channel (direction-major, world.POOL_DIRECTIONS): on
+    when that channel is on in a cell of the view that lies that way of the agent. A
+    cell's code holds terrain (bits 0-7: 0 floor, 1 wall, 2 lava, 3 flowers), kind + 1
+    (bits 8-15, 0 for no object), colour + 1 (bits 16-23) and, in full view, the agent
+    (bit 24). This is exactly the one-hot channel vector of world.py with the zeros left
+    out: `dense` expands it, and the network's first layer reads the codes directly
+    (the flags after the cells as they are, so the pooled inputs cost the network
+    nothing when they are off)."""
     view: int          # odd window size, or world.VIEW_FULL
     height: int        # the window's height and width in cells
     width: int
     shape_range: int   # kinds visible up to this Chebyshev distance (colours: whole view)
     trail: bool = False  # each cell also says whether the agent has stood on it this episode
+    pooled: bool = False  # also, per direction, which channels are on anywhere that way
 
     @property
     def full(self) -> bool:
@@ -101,18 +106,31 @@ class ObsSpec(NamedTuple):
         return self.height * self.width
 
     @property
+    def n_pooled(self) -> int:
+        """With `pooled`, one 0/1 flag per direction and cell channel (world.POOL_DIRECTIONS)."""
+        return world.N_POOL_DIRECTIONS * self.cell_channels if self.pooled else 0
+
+    @property
     def length(self) -> int:
-        """Length of the int32 code vector."""
-        return self.n_cells + world.N_GLOBALS
+        """Length of the int32 code vector: the cells, the globals, the pooled flags."""
+        return self.n_cells + world.N_GLOBALS + self.n_pooled
+
+    @property
+    def typical_active(self) -> int:
+        """About how many inputs are on at once (the first layer's fan-in at
+        initialisation): one per cell and global, and with `pooled` some four per
+        direction (walls, a colour or two, the trail)."""
+        return self.n_cells + world.N_GLOBALS + (4 * world.N_POOL_DIRECTIONS if self.pooled else 0)
 
     @property
     def dense_length(self) -> int:
-        """Length of the equivalent one-hot vector (the network's input size)."""
-        return self.n_cells * self.cell_channels + world.N_GLOBALS
+        """Length of the equivalent one-hot vector (the network's input size): the
+        cells' channels, then the globals and pooled flags as they are."""
+        return self.n_cells * self.cell_channels + world.N_GLOBALS + self.n_pooled
 
     def to_dict(self) -> dict:
         return {"view": self.view, "height": self.height, "width": self.width,
-                "shape_range": self.shape_range, "trail": self.trail,
+                "shape_range": self.shape_range, "trail": self.trail, "pooled": self.pooled,
                 "cell_channels": self.cell_channels,
                 "channels": world.cell_channel_names(self.full, self.trail),
                 "globals": list(world.GLOBALS)}
@@ -139,14 +157,15 @@ class ObsSpec(NamedTuple):
 
 
 def obs_spec(view: int, shape_range: int | None, height: int, width: int,
-             trail: bool = False) -> ObsSpec:
+             trail: bool = False, pooled: bool = False) -> ObsSpec:
     """The observation spec for a view setting and the padded grid size of a set
-    (the size matters only for the full view)."""
+    (the size matters only for the full view, which has no pooled inputs: its
+    directions are not the agent's)."""
     if view == world.VIEW_FULL:
         return ObsSpec(view, height, width, max(height, width), trail)
     half = view // 2
     sr = half if shape_range is None else min(shape_range, half)
-    return ObsSpec(view, view, view, sr, trail)
+    return ObsSpec(view, view, view, sr, trail, pooled)
 
 
 def event_index(name: str, zone_names: tuple[str, ...]) -> list[int]:

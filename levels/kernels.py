@@ -49,6 +49,8 @@ _STOOD = 1 << world.TRAIL_SHIFT
 _NOT_STOOD = ~_STOOD
 _FIELD_MASK = world.FIELD_MASK
 _KIND_CLEAR = ~(world.FIELD_MASK << world.KIND_SHIFT)
+_CH_KIND0, _CH_COLOR0 = world.CH_KIND0, world.CH_COLOR0
+_N_WAYS = world.N_POOL_DIRECTIONS
 
 
 # --- random numbers ------------------------------------------------------------
@@ -414,6 +416,8 @@ def _observe_envs(grid, rs, cs, cams, keys, lvls, trigger, cue, i0, i1, view, sh
                         if dr > shape_range or -dr > shape_range or dc > shape_range or -dc > shape_range:
                             out[i, k] &= _KIND_CLEAR
                         k += 1
+        if out.shape[1] > view * view + _N_GLOBALS:  # pooled flags (ObsSpec.pooled)
+            _pool_window(out, i0, i1, view)
     else:
         H, W = grid.shape[1] - 2 * _P, grid.shape[2] - 2 * _P
         g0 = H * W
@@ -429,6 +433,42 @@ def _observe_envs(grid, rs, cs, cams, keys, lvls, trigger, cue, i0, i1, view, sh
             out[i, g0 + 1] = trigger[lvl]
             out[i, g0 + 2] = 1 if keys[i] > 0 else 0
             out[i, g0 + 3] = cue[lvl]
+
+
+@njit(**_JIT)
+def _pool_window(out, i0, i1, view):
+    """The pooled flags of rows i0 <= i < i1 from their window codes (kinds already
+    cleared beyond the shape range): flag way * C + ch is on when channel ch is on in a
+    cell that lies that way (up, down, left, right; a diagonal cell lies two ways). C,
+    the cell channels, is what the row has room for: 16, or 17 with the trail last."""
+    n_cells = view * view
+    first = n_cells + _N_GLOBALS
+    C = (out.shape[1] - first) // _N_WAYS
+    half = view // 2
+    for i in range(i0, i1):
+        for f in range(first, out.shape[1]):
+            out[i, f] = 0
+        for j in range(n_cells):
+            code = out[i, j]
+            if code == 0:
+                continue
+            dr = j // view - half
+            dc = j % view - half
+            for way in range(_N_WAYS):
+                if (way == 0 and dr < 0) or (way == 1 and dr > 0) or (way == 2 and dc < 0) \
+                        or (way == 3 and dc > 0):
+                    base = first + way * C
+                    t = code & _FIELD_MASK
+                    if t > 0:
+                        out[i, base + t - 1] = 1
+                    k = (code >> _KIND_SHIFT) & _FIELD_MASK
+                    if k > 0:
+                        out[i, base + _CH_KIND0 + k - 1] = 1
+                    col = (code >> _COLOR_SHIFT) & _FIELD_MASK
+                    if col > 0:
+                        out[i, base + _CH_COLOR0 + col - 1] = 1
+                    if code & _STOOD:  # only there with a trail, whose channel is last
+                        out[i, base + C - 1] = 1
 
 
 @njit(**_JIT)

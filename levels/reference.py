@@ -274,7 +274,8 @@ class ReferenceEnv:
             code |= (world.COLORS.index(th.obj.color) + 1) << COLOR_SHIFT
         return code
 
-    def observe(self, view: int, shape_range: int | None = None, trail: bool = False) -> list[int]:
+    def observe(self, view: int, shape_range: int | None = None, trail: bool = False,
+                pooled: bool = False) -> list[int]:
         out = []
         stood = (lambda r, c: (1 << TRAIL_SHIFT) if (r, c) in self.trail else 0) if trail \
             else (lambda r, c: 0)
@@ -295,5 +296,32 @@ class ReferenceEnv:
                     if max(abs(dr), abs(dc)) > sr:
                         code &= ~(world.FIELD_MASK << KIND_SHIFT)
                     out.append(code | stood(self.r + dr, self.c + dc))
+        cells = list(out)
         out += [int(self.watched), int(self.trigger), int(self.keys > 0), int(self.level.cue)]
+        if pooled and view != world.VIEW_FULL:
+            out += pooled_flags(cells, view, trail)
         return out
+
+
+def pooled_flags(cells: list[int], view: int, trail: bool) -> list[int]:
+    """The pooled flags of a window's cell codes (levels.compiled.ObsSpec): per direction
+    (up, down, left, right), per cell channel, whether it is on anywhere that way."""
+    C = world.N_CELL_CHANNELS + (1 if trail else 0)
+    half = view // 2
+    flags = [0] * (world.N_POOL_DIRECTIONS * C)
+    for j, code in enumerate(cells):
+        dr, dc = j // view - half, j % view - half
+        on = []
+        if code & world.FIELD_MASK:
+            on.append(world.CH_TERRAIN0 + (code & world.FIELD_MASK) - 1)
+        if code >> KIND_SHIFT & world.FIELD_MASK:
+            on.append(world.CH_KIND0 + (code >> KIND_SHIFT & world.FIELD_MASK) - 1)
+        if code >> world.COLOR_SHIFT & world.FIELD_MASK:
+            on.append(world.CH_COLOR0 + (code >> world.COLOR_SHIFT & world.FIELD_MASK) - 1)
+        if code >> TRAIL_SHIFT & 1:
+            on.append(C - 1)
+        for way, yes in enumerate((dr < 0, dr > 0, dc < 0, dc > 0)):
+            if yes:
+                for ch in on:
+                    flags[way * C + ch] = 1
+    return flags

@@ -173,6 +173,9 @@ AGENT = _table(
         "colours across the whole view", None, 1, doc_type="whole number 1 to view/2"),
     Key("trail", "bool", "the agent also sees which cells of its view it has stood on "
         "this episode: a memory of its own path", False),
+    Key("pooled", "bool", "the agent also sees, for each direction (up, down, left, right), "
+        "what lies anywhere that way in its view, so what it learns of \"a yellow thing up "
+        "there\" holds wherever up there it is (shared weights; not with the full view)", False),
     Key("mirror", "bool", "the agent also trains on each level turned upside down, so a "
         "path it learns above an obstacle it also learns below (data augmentation)", False),
     Key("steps", "int", "the training budget in environment steps", 200_000, 1, MAX_BUDGET),
@@ -213,6 +216,10 @@ LEARNER = _table(
 # reader refuses one without the other, and so does the learner.
 NOVELTY_NEEDS_TRAIL = ("'novelty' needs the agent's trail (trail = true in [agent]): the bonus "
                        "is for new ground, which the agent can only tell by its trail")
+
+# Directions are the agent's own only in a window centred on it.
+POOLED_NEEDS_WINDOW = ("'pooled' needs a window view (view = 3, 5, ...): in the full view the "
+                       "directions are the grid's, not the agent's")
 
 # Learner hyperparameter names, in PPOConfig's field order (a test keeps them in step).
 HYPERPARAMETERS = tuple(LEARNER)

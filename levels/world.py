@@ -190,6 +190,12 @@ GLOBALS = (
     "cue",        # the level's context cue (set per level in the file)
 )
 N_GLOBALS = len(GLOBALS)
+# With `[agent] pooled = true` the input also has, after the globals, one block of cell
+# channels per direction: on when that channel is on in any cell of the view that lies
+# that way of the agent (a diagonal cell lies two ways). The weights for "yellow up
+# there" are then shared by every cell up there (agents/README.md).
+POOL_DIRECTIONS = ("up", "down", "left", "right")
+N_POOL_DIRECTIONS = len(POOL_DIRECTIONS)
 # The packed cell code (levels.compiled.ObsSpec): one int32 per cell of the view
 # holding terrain (bits 0-7), kind + 1 (bits 8-15, 0: no object), colour + 1
 # (bits 16-23, 0: none), in the full view the agent (bit 24) and, with a trail, whether
@@ -215,9 +221,11 @@ def cell_channel_names(full: bool, trail: bool) -> list[str]:
             + (["trail"] if trail else []))
 
 
-def channel_names(view: int, full_h: int = 0, full_w: int = 0, trail: bool = False) -> list[str]:
+def channel_names(view: int, full_h: int = 0, full_w: int = 0, trail: bool = False,
+                  pooled: bool = False) -> list[str]:
     """A readable name for every entry of the observation vector, e.g.
-    'cell(-2,+1).kind.coin' (row, column offsets from the agent) or 'global.watched'."""
+    'cell(-2,+1).kind.coin' (row, column offsets from the agent), 'global.watched' or
+    'up.color.yellow' (pooled)."""
     names = []
     per_cell = cell_channel_names(view == VIEW_FULL, trail)
     if view == VIEW_FULL:
@@ -230,6 +238,8 @@ def channel_names(view: int, full_h: int = 0, full_w: int = 0, trail: bool = Fal
             for dc in range(-half, half + 1):
                 names += [f"cell({dr:+d},{dc:+d}).{n}" for n in per_cell]
     names += [f"global.{g}" for g in GLOBALS]
+    if pooled and view != VIEW_FULL:
+        names += [f"{way}.{n}" for way in POOL_DIRECTIONS for n in per_cell]
     return names
 
 

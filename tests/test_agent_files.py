@@ -49,6 +49,17 @@ def test_the_trail_survives_the_round_trip(tmp_path):
     np.testing.assert_array_equal(back.params, agent.params)
 
 
+def test_the_pooled_inputs_survive_the_round_trip(tmp_path):
+    ls, spec = compiled([corridor()], trail=True, pooled=True)
+    agent = train(ls, spec, PPOConfig(hidden=(8,)), seed=2, steps=1024).agent
+    back = load_agent(save_agent(agent, tmp_path / "t.npz"))
+    assert back.spec.pooled and back.spec == agent.spec
+    assert back.spec.dense_length == spec.n_cells * spec.cell_channels + world.N_GLOBALS \
+        + world.N_POOL_DIRECTIONS * spec.cell_channels
+    obs = np.zeros((1, spec.length), np.int32)
+    np.testing.assert_array_equal(back.policy(obs)[0], agent.policy(obs)[0])
+
+
 def test_tabular_and_random_round_trip(tmp_path):
     q = np.random.default_rng(0).standard_normal((3, 9, 2, 4)).astype(np.float32)
     back = load_agent(save_agent(TabularAgent(q, epsilon=0.1), tmp_path / "t.npz"))

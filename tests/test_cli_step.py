@@ -28,6 +28,22 @@ def test_view_and_lowercase_actions(capsys):
     assert "not over after 2 steps" in out
 
 
+def test_view_shows_what_lies_each_way_with_pooled_inputs(capsys):
+    chapter = EXAMPLE.parent.parent / "chapters" / "02_the_wrapper.toml"  # [agent] pooled
+    assert main(["step", str(chapter), "--level", "the back room", "--actions", "U",
+                 "--view", "5"]) == 0
+    out = capsys.readouterr().out
+    # the blue coin lies down and to the right of the start; a step up leaves the trail below
+    assert "pooled: down blue, right blue" in out and "pooled: down trail" in out
+    assert "pooled:" not in main_output(["step", str(EXAMPLE), "--level", "corridor",
+                                         "--actions", "u", "--view", "3"], capsys)
+
+
+def main_output(argv, capsys) -> str:
+    assert main(argv) == 0
+    return capsys.readouterr().out
+
+
 def test_unknown_level_lists_names(capsys):
     assert main(["step", str(EXAMPLE), "--level", "nope", "--actions", "R"]) == 1
     err = capsys.readouterr().err

@@ -31,6 +31,7 @@ GOLDEN = {
     "curve": "c621c73386035ce0",
     "weights_3_layers": "86118d72d65ee805",
     "weights_trail_novelty": "63d73f5c01c034a0",
+    "weights_pooled": "a6166fe21866bac7",
 }
 
 TARGETS = ("generic", "haswell", "skylake-avx512", "host")

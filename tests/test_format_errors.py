@@ -63,6 +63,8 @@ CASES = [
     ("mirror-word", 'format = 1\n[agent]\nmirror = 1\n' + OK_LEVEL, 3, 10, "'mirror' must be true or false"),
     ("novelty-without-trail", 'format = 1\n[agent]\nnovelty = 0.3\n' + OK_LEVEL, 3, 11,
      "'novelty' needs the agent's trail"),
+    ("pooled-full-view", 'format = 1\n[agent]\nview = "full"\npooled = true\n' + OK_LEVEL, 4, 10,
+     "'pooled' needs a window view"),
     ("hidden", 'format = 1\n[agent]\nhidden = [64, 0]\n' + OK_LEVEL, 3, 10, "'hidden' must be a list"),
     ("lr-text", 'format = 1\n[agent]\nlr = "fast"\n' + OK_LEVEL, 3, 6, "'lr' must be a number"),
     ("seed-negative", 'format = 1\n[agent]\nseed = -1\n' + OK_LEVEL, 3, 8, "'seed' must be a whole number"),

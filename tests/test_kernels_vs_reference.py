@@ -97,8 +97,10 @@ def scenarios(draw):
     return rules, lvls, actions, first, seed, pad
 
 
-VIEWS = ((3, None, False), (5, None, False), (7, None, False), (5, 1, False), (7, 0, False),
-         (7, 2, False), (0, None, False), (5, None, True), (7, 1, True), (0, None, True))
+VIEWS = ((3, None, False, False), (5, None, False, False), (7, None, False, False),
+         (5, 1, False, False), (7, 0, False, False), (7, 2, False, False), (0, None, False, False),
+         (5, None, True, False), (7, 1, True, False), (0, None, True, False),
+         (5, 1, True, True), (3, None, False, True), (7, 2, False, True))  # (view, range, trail, pooled)
 
 
 def check(pair: Pair, where: str):
@@ -109,10 +111,10 @@ def check(pair: Pair, where: str):
         assert pair.st.keys[i] == e.keys, where
         assert pair.st.ep_events[i] == e.ep_events, where
         assert pair.st.ep_return[i] == e.ep_return, where
-    for view, sr, trail in VIEWS:
-        got, want = pair.observe(view, sr, trail)
+    for view, sr, trail, pooled in VIEWS:
+        got, want = pair.observe(view, sr, trail, pooled)
         np.testing.assert_array_equal(got, want, err_msg=f"{where}, view {view} range {sr} "
-                                                         f"trail {trail}")
+                                                         f"trail {trail} pooled {pooled}")
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -18,6 +18,7 @@ from levels.compiled import new_state
 from levels.kernels import observe_all, reset_all, seed_rng, step_all
 from levels.schema import HYPERPARAMETERS
 from levels.load import load
+from levels.reference import pooled_flags
 from tests import agentkit
 from tests.agentkit import COIN, REFERENCE, compiled, deploy, level
 
@@ -126,13 +127,17 @@ def _dense(spec, codes):
                 out[i, j * C + world.CH_AGENT] = 1
             if code >> world.TRAIL_SHIFT & 1 and spec.trail:
                 out[i, j * C + C - 1] = 1  # the trail is each cell's last channel
-        out[i, spec.n_cells * C:] = row[spec.n_cells:]
+        out[i, spec.n_cells * C:spec.n_cells * C + world.N_GLOBALS] = \
+            row[spec.n_cells:spec.n_cells + world.N_GLOBALS]
+        if spec.pooled:  # levels.reference: per direction, the channels on that way
+            out[i, spec.n_cells * C + world.N_GLOBALS:] = pooled_flags(
+                [int(x) for x in row[:spec.n_cells]], spec.view, spec.trail)
     return out
 
 
-def _obs_batch(view, trail=False):
+def _obs_batch(view, trail=False, pooled=False):
     ls, spec = compiled([level(["#########", "#@..~..c#", "#.g.....#", "#########"])], view=view,
-                        trail=trail)
+                        trail=trail, pooled=pooled)
     st = new_state(ls, 3)
     seed_rng(st.rng, np.uint64(5))
     reset_all(ls, st, np.zeros(3, np.int32))
@@ -141,16 +146,25 @@ def _obs_batch(view, trail=False):
     step_all(ls, st, np.array([1, 3, 3], np.int32), ev, rw, dn, False)
     step_all(ls, st, np.array([3, 3, 1], np.int32), ev, rw, dn, False)
     observe_all(ls, st, spec.view, spec.shape_range, spec.trail, obs)
-    obs[1, -2] = 1  # a global flag on
+    obs[1, spec.n_cells + 2] = 1  # a global flag on
     return spec, obs
 
 
-@pytest.mark.parametrize("view, trail", [(3, False), (5, False), (world.VIEW_FULL, False),
-                                         (5, True), (world.VIEW_FULL, True)])
-def test_sparse_first_layer_equals_dense(view, trail):
-    spec, obs = _obs_batch(view, trail)
+@pytest.mark.parametrize("view, trail, pooled", [
+    (3, False, False), (5, False, False), (world.VIEW_FULL, False, False),
+    (5, True, False), (world.VIEW_FULL, True, False), (3, False, True), (5, True, True),
+    (7, True, True)])
+def test_sparse_first_layer_equals_dense(view, trail, pooled):
+    spec, obs = _obs_batch(view, trail, pooled)
     if trail:  # the path so far is in the input
         assert sum(int(x) >> world.TRAIL_SHIFT & 1 for x in obs[0, :spec.n_cells]) >= 2
+    if pooled:  # the pooled flags are there: a wall lies up or down of every agent
+        C, first = spec.cell_channels, spec.n_cells + world.N_GLOBALS
+        assert spec.length == first + 4 * C
+        assert spec.dense_length == spec.n_cells * C + world.N_GLOBALS + 4 * C
+        assert len(world.channel_names(view, trail=trail, pooled=True)) == spec.dense_length
+        wall = world.CH_TERRAIN0 + world.WALL - 1
+        assert all(row[first + wall] or row[first + C + wall] for row in obs)
     hidden = (16, 8)
     sizes, offs, n = layout(spec.dense_length, hidden)
     params = init_params(spec.dense_length, hidden, spec.n_cells, seed=3)
@@ -175,6 +189,7 @@ def test_sparse_first_layer_equals_dense(view, trail):
     idx = np.zeros(spec.length * 4, np.int64)
     val = np.zeros(spec.length * 4, np.float32)
     k = active_inputs(obs[1], spec.n_cells, spec.cell_channels, idx, val)
+    assert len(set(idx[:k].tolist())) == k  # each input at most once
     dense = np.zeros(spec.dense_length, np.float32)
     dense[idx[:k]] = val[:k]
     np.testing.assert_array_equal(dense, _dense(spec, obs[1:2])[0])

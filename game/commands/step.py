@@ -65,7 +65,15 @@ def draw_view(codes, view: int) -> str:
         rows.append("    " + " ".join(line))
     g = codes[view * view:]
     flags = ", ".join(f"{n} {int(v)}" for n, v in zip(world.GLOBALS, g))
-    return "\n".join(rows) + f"\n    globals: {flags}"
+    text = "\n".join(rows) + f"\n    globals: {flags}"
+    pooled = g[world.N_GLOBALS:]
+    if len(pooled):  # [agent] pooled: what lies each way
+        C = len(pooled) // world.N_POOL_DIRECTIONS
+        names = world.cell_channel_names(False, C > world.N_CELL_CHANNELS)
+        on = [f"{way} {names[ch].split('.')[-1]}" for w, way in enumerate(world.POOL_DIRECTIONS)
+              for ch in range(C) if pooled[w * C + ch]]
+        text += f"\n    pooled: {', '.join(on) or 'nothing'}"
+    return text
 
 
 @guarded
@@ -93,7 +101,8 @@ def run(args) -> int:
     view = args.view
     obs = None
     if view is not None:
-        spec = obs_spec(view, lf.agent.shape_range, *ls.terrain.shape[1:], lf.agent.trail)
+        spec = obs_spec(view, lf.agent.shape_range, *ls.terrain.shape[1:], lf.agent.trail,
+                        lf.agent.pooled)
         obs = np.zeros((1, spec.length), np.int32)
 
     def show_view():
