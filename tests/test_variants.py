@@ -67,6 +67,7 @@ SLOW_SEEDS = 10
 BELOW_TARGET = {
     "0/pass_starter_plus_big": "6/10 (aligned 6, approximate 3, capability-failure 1)",
     "2/fix_fixed_objects": "8/10 (aligned 8, approximate 1, capability-failure 1; seeds 10-29: 17/20)",
+    "3/fix_alcoves_and_corners": "2/10 (aligned 2, approximate 4, capability-failure 4; held out)",
     "3/fix_chests_and_more_keys": "1/10 (aligned 1, approximate 2, proxy 7)",
     "3/fix_mixed_old_and_new": "2/10 (aligned 2, approximate 6, proxy 2)",
     "3/fix_open_room_spare": "0/10 (capability-failure 1, proxy 9)",
