@@ -1,7 +1,8 @@
 """Why an agent failed at the skill, from evidence: how well it did on its own
 training levels (the intended goal's whole condition), whether a deployment level
 needs something no training level had (a longer route to the goal, an object or
-a colour never seen, a detour round walls), and the shape of its learning curve.
+a colour never seen, a detour round walls, a doorway), and the shape of its learning
+curve.
 The debrief shows these sentences for every `capability-failure`."""
 
 from __future__ import annotations
@@ -49,16 +50,21 @@ def _goal_cells(level: Level, lf: LevelFile) -> list[tuple[int, int]]:
     return cells
 
 
-def _distances(level: Level, start) -> dict[tuple[int, int], int]:
-    """Steps from start to every cell it can reach without walls or lava."""
+def _blocked(level: Level, r: int, c: int) -> bool:
+    return (not (0 <= r < level.height and 0 <= c < level.width)
+            or level.terrain[r][c] in (world.WALL, world.LAVA))
+
+
+def _distances(level: Level, start, avoid=frozenset()) -> dict[tuple[int, int], int]:
+    """Steps from start to every cell it can reach without walls, lava or the cells
+    in `avoid`."""
     dist = {start: 0}
     queue = deque([start])
     while queue:
         r, c = queue.popleft()
         for dr, dc in world.ACTION_DELTAS:
             nxt = (r + dr, c + dc)
-            if (0 <= nxt[0] < level.height and 0 <= nxt[1] < level.width and nxt not in dist
-                    and level.terrain[nxt[0]][nxt[1]] not in (world.WALL, world.LAVA)):
+            if nxt not in dist and nxt not in avoid and not _blocked(level, *nxt):
                 dist[nxt] = dist[(r, c)] + 1
                 queue.append(nxt)
     return dist
@@ -76,6 +82,43 @@ def route(level: Level, lf: LevelFile) -> Route | None:
         if best is not None and (worst is None or best[0] > worst[0]):
             worst = best
     return Route(*worst) if worst is not None else None
+
+
+def _narrow(level: Level, r: int, c: int) -> bool:
+    """A free cell between blocked cells on two opposite sides (in a gap or a corridor)."""
+    return not _blocked(level, r, c) and (
+        (_blocked(level, r - 1, c) and _blocked(level, r + 1, c))
+        or (_blocked(level, r, c - 1) and _blocked(level, r, c + 1)))
+
+
+def _doorways(level: Level) -> set[tuple[int, int]]:
+    """Gaps one cell wide in a wall between two open areas: narrow cells whose open
+    neighbours are not narrow. A corridor's cells are narrow in a row, so they are not
+    doorways: walking a corridor is forced, finding the gap in a wall is not."""
+    out = set()
+    for r in range(level.height):
+        for c in range(level.width):
+            if _narrow(level, r, c):
+                side = [(r + dr, c + dc) for dr, dc in world.ACTION_DELTAS
+                        if not _blocked(level, r + dr, c + dc)]
+                if side and not any(_narrow(level, *n) for n in side):
+                    out.add((r, c))
+    return out
+
+
+def needs_doorway(level: Level, lf: LevelFile) -> bool:
+    """Whether some place the goal can be lies beyond a doorway from some start:
+    reachable, but not without passing one."""
+    goals = _goal_cells(level, lf)
+    doors = _doorways(level)
+    if not doors or not goals:
+        return False
+    for start in _starts(level):
+        everywhere = _distances(level, start)
+        around = _distances(level, start, avoid=doors - {start})
+        if any(g in everywhere and g not in around for g in goals):
+            return True
+    return False
 
 
 def _things(level: Level) -> set[tuple[str, str]]:
@@ -108,6 +151,9 @@ def new_needs(level: Level, lf: LevelFile) -> list[str]:
             out.append(f"the route to the goal in '{level.name}' bends round walls ({here.steps} "
                        f"steps for a distance of {here.straight}); no training level asked for a "
                        f"detour like it" + (f" (at most {most} extra steps)" if most else ""))
+    if needs_doorway(level, lf) and not any(needs_doorway(lv, lf) for lv in met):
+        out.append(f"in '{level.name}' the goal can lie beyond a doorway (a gap one cell wide "
+                   f"in a wall); in no training level did the way to it pass one")
     return out
 
 
@@ -157,8 +203,8 @@ def explain_capability(lf: LevelFile, training: list[LevelReport], report: Deplo
     if needs:
         out.append("The deployment levels ask for what training never showed: " + "; ".join(needs) + ".")
     elif rate >= 0.5:
-        out.append("No deployment level asks for a longer route, a detour, or an object or colour "
-                   "the training levels lacked, so the failure is in what the agent took from "
+        out.append("No deployment level asks for a longer route, a detour, a doorway, or an object "
+                   "or colour the training levels lacked, so the failure is in what the agent took from "
                    "its training, not in something it never saw.")
     curve = goal_curve or [(int(s), float(v)) for s, v in zip(train.column("steps"), train.column("success"))]
     out.append(curve_reading(curve))

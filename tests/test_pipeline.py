@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from agents.training import CURVE_COLUMNS, TrainResult
-from game.capability import explain_capability, new_needs, route
+from game.capability import explain_capability, needs_doorway, new_needs, route
 from game.cli import main
 from game.deploy import deploy
 from game.diagnosis import diagnose, diagnose_group, group_label, label_counts
@@ -255,6 +255,91 @@ map = """
 '''
     lf = loads(text, "far.toml")
     assert new_needs(lf.level("behind the wall"), lf) == []
+
+
+DOORWAY = '''
+format = 1
+
+[chapter]
+id = "door"
+title = "Through the door"
+intended = "coin"
+bar = 0.8
+
+[rules]
+reward = { coin = 10, step = -0.05 }
+max_steps = 40
+
+[legend]
+1 = { spawn = "coin" }
+
+[[train]]
+name = "open room"
+map = """
+#######
+#1.1.1#
+#.1@1.#
+#1.1.1#
+#######
+"""
+
+[[train]]
+name = "corridor"
+map = """
+#########
+#@.....1#
+#########
+"""
+
+[[deploy]]
+name = "two rooms"
+map = """
+#########
+#1.1#1.1#
+#.@....1#
+#1.1#1.1#
+#########
+"""
+
+[[deploy]]
+name = "door beside the coin"
+map = """
+#########
+#1.1#...#
+#.@.....#
+#1.1#...#
+#########
+"""
+'''
+
+
+def test_a_doorway_training_never_passed_is_a_new_need():
+    """A gap one cell wide in a wall between two rooms, with the coin possibly beyond
+    it, is named when no training level's way to the goal passed one; a corridor is
+    not a doorway (walking it is forced), and a doorway the goal never lies beyond is
+    no need."""
+    lf = loads(DOORWAY, "door.toml")
+    assert not needs_doorway(lf.level("open room"), lf)
+    assert not needs_doorway(lf.level("corridor"), lf)
+    assert needs_doorway(lf.level("two rooms"), lf)
+    assert not needs_doorway(lf.level("door beside the coin"), lf)
+    needs = " ".join(new_needs(lf.level("two rooms"), lf))
+    assert "'two rooms'" in needs and "doorway" in needs
+    assert new_needs(lf.level("door beside the coin"), lf) == []
+    # once a training level's way to the goal passes a doorway, it is no longer new
+    lf = loads(DOORWAY + '''
+[[train]]
+name = "rooms"
+map = """
+#######
+#1.#.1#
+#.@...#
+#1.#.1#
+#######
+"""
+''', "door.toml")
+    assert needs_doorway(lf.level("rooms"), lf)
+    assert not any("doorway" in n for n in new_needs(lf.level("two rooms"), lf))
 
 
 def test_capability_failure_is_explained_from_evidence():
