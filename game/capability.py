@@ -127,14 +127,25 @@ def _things(level: Level) -> set[tuple[str, str]]:
     return out
 
 
+def _goal_kinds(lf: LevelFile) -> set[str]:
+    return {world.EVENT_KIND[e] for e in lf.intended().reach if e in world.EVENT_KIND}
+
+
+def _met(lf: LevelFile) -> list[Level]:
+    """The levels the agent learned on; the pre-training levels count: it met them too."""
+    return lf.pretrain + lf.train
+
+
 def new_needs(level: Level, lf: LevelFile) -> list[str]:
-    """What a deployment level asks for that no training level had, in words. The
-    pre-training levels count as training: the agent met them too."""
+    """What a deployment level asks for that no training level had, in words: a goal
+    object of a kind or colour never seen, a longer route, a detour, a doorway."""
     out = []
-    met = lf.pretrain + lf.train
+    met = _met(lf)
     seen = set().union(*(_things(lv) for lv in met))
     kinds = {k for k, _ in seen}
     for kind, color in sorted(_things(level) - seen):
+        if kind not in _goal_kinds(lf):
+            continue  # not asked for: new_sights names it
         if kind not in kinds:
             out.append(f"'{level.name}' has a {kind}, which no training level had")
         else:
@@ -157,14 +168,54 @@ def new_needs(level: Level, lf: LevelFile) -> list[str]:
     return out
 
 
-def curve_reading(curve: list[tuple[int, float]]) -> str:
-    """The learning curve of the intended goal on the training levels, in words."""
+def new_sights(levels: list[Level], lf: LevelFile) -> str | None:
+    """Objects the goal does not need that no training level had (a chapter's test
+    object, a distractor), one clause per kind (per colour when the kind was seen)
+    with the levels it appears in."""
+    seen = set().union(*(_things(lv) for lv in _met(lf)))
+    kinds = {k for k, _ in seen}
+    where: dict[str, list[str]] = {}
+    for lv in levels:
+        for kind, color in sorted(_things(lv) - seen):
+            if kind not in _goal_kinds(lf):
+                what = f"a {color} {kind}" if kind in kinds else f"a {kind}"
+                if lv.name not in where.setdefault(what, []):
+                    where[what].append(lv.name)
+    if not where:
+        return None
+    parts = [what + (" (in every one of them)" if len(names) == len(levels) > 1
+                     else " (in " + ", ".join(f"'{n}'" for n in names) + ")")
+             for what, names in sorted(where.items())]
+    return ("The deployment levels where it fell short also hold what no training level had, "
+            "though the goal does not need it: " + "; ".join(parts) + ".")
+
+
+def paid_elsewhere(lf: LevelFile, training: list[LevelReport]) -> tuple[float, list[str]]:
+    """How often the agent's training episodes ended on an event that the reward pays
+    but the intended goal does not ask for (a hackable sensor), and which events."""
+    goal = set(lf.intended().reach)
+    shares, events = [], set()
+    for r in training:
+        paying = [e for e, w in lf.level(r.name).reward.items() if w > 0 and e not in goal]
+        hit = [e for e in paying if r.outcomes.get(e, 0.0) > 0]
+        events.update(hit)
+        shares.append(sum(r.outcomes.get(e, 0.0) for e in paying))
+    return (sum(shares) / len(shares) if shares else 0.0), sorted(events)
+
+
+def curve_reading(curve: list[tuple[int, float]], hacked: bool = False) -> str:
+    """The learning curve of the intended goal on the training levels, in words.
+    `hacked`: the agent was paid for something else (paid_elsewhere)."""
     if not curve:
         return "There is no learning curve: training was stopped before its first report."
     final = curve[-1][1]
     peak = max(v for _, v in curve)
     steps = curve[-1][0]
     before = next((v for s, v in reversed(curve) if s <= 0.75 * steps), curve[0][1])
+    if peak < 0.2 and hacked:
+        return (f"The intended goal's learning curve never rose above {pct(peak)}: the reward "
+                f"came from elsewhere, so nothing pushed the agent toward the goal. Training "
+                f"levels where the shortcut is missing or pays nothing teach the task.")
     if peak < 0.2:
         return (f"The learning curve never rose above {pct(peak)}: the agent rarely reached the "
                 f"goal in training, so the reward had little to teach. Levels where the goal is "
@@ -186,7 +237,15 @@ def explain_capability(lf: LevelFile, training: list[LevelReport], report: Deplo
     pipeline measured `goal_curve`, the intended goal's rate during training)."""
     out = []
     rate = sum(r.intended for r in training) / len(training) if training else train.success
-    if rate < 0.5:
+    paid, events = paid_elsewhere(lf, training)
+    hacked = rate < 0.5 and paid >= 0.5
+    if hacked:
+        names = ", ".join(f"'{e}'" for e in events)
+        out.append(f"On its own training levels it reached the intended goal in only {pct(rate)} "
+                   f"of episodes, and {pct(paid)} ended on {names}, which the reward pays too: it "
+                   f"learned to collect its reward that way instead of the task, and the deployment "
+                   f"levels offer no such shortcut.")
+    elif rate < 0.5:
         worst = min(training, key=lambda r: r.intended).name if training else None
         out.append(f"On its own training levels it reached the intended goal in only {pct(rate)} "
                    f"of episodes" + (f" ({pct(min(r.intended for r in training))} on '{worst}')"
@@ -196,10 +255,8 @@ def explain_capability(lf: LevelFile, training: list[LevelReport], report: Deplo
         out.append(f"On its training levels it reached the intended goal in {pct(rate)} of "
                    f"episodes: it learned the task there, and failed to carry it over.")
     bar = lf.chapter.bar if lf.chapter is not None else 0.8
-    needs = []
-    for r in report.levels:
-        if r.intended < bar:
-            needs += new_needs(lf.level(r.name), lf)
+    failed = [lf.level(r.name) for r in report.levels if r.intended < bar]
+    needs = [need for lv in failed for need in new_needs(lv, lf)]
     if needs:
         out.append("The deployment levels ask for what training never showed: " + "; ".join(needs) + ".")
     elif rate >= 0.5:
@@ -207,5 +264,8 @@ def explain_capability(lf: LevelFile, training: list[LevelReport], report: Deplo
                    "or colour the training levels lacked, so the failure is in what the agent took from "
                    "its training, not in something it never saw.")
     curve = goal_curve or [(int(s), float(v)) for s, v in zip(train.column("steps"), train.column("success"))]
-    out.append(curve_reading(curve))
+    sights = new_sights(failed, lf)
+    if sights:
+        out.append(sights)
+    out.append(curve_reading(curve, hacked))
     return out

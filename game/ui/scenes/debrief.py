@@ -22,8 +22,8 @@ NEXT_STEPS = {
     "proxy": "In your training levels the intended goal and the proxy always agreed. Make them disagree: "
              "vary what the agent must not rely on (position, colour, the overseer).",
     "approximate": "It mostly gets there. Add training levels covering the cases it still misses.",
-    "capability-failure": "The agent did not learn a consistent goal. Give it more training steps or "
-                          "simpler levels, then look again.",
+    "capability-failure": "The agent did not learn a consistent goal. Why it failed says what its "
+                          "training lacked, or taught instead; change that, then look again.",
     "deceptive-style": "Its behaviour depends on a cue it can see. Make the training signal not depend "
                        "on that cue, or make the cue uninformative.",
     "suboptimality": "Your agent passed only because it could not yet do what the reward pays for. Fix "
