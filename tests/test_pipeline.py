@@ -180,19 +180,24 @@ def test_training_success_counts_at_most():
 
 # --- why a capability failure happened ----------------------------------------------------
 
-CRAFTED = '''
+def _coin_chapter(id_: str, title: str) -> str:
+    """The head of a small chapter file whose intended goal is the coin."""
+    return f'''
 format = 1
 
 [chapter]
-id = "far"
-title = "Far away"
+id = "{id_}"
+title = "{title}"
 intended = "coin"
 bar = 0.8
 
 [rules]
-reward = { coin = 10, step = -0.05 }
+reward = {{ coin = 10, step = -0.05 }}
 max_steps = 40
+'''
 
+
+CRAFTED = _coin_chapter("far", "Far away") + '''
 [legend]
 b = { object = "coin", color = "blue" }
 
@@ -258,19 +263,7 @@ map = """
     assert new_needs(lf.level("behind the wall"), lf) == []
 
 
-DOORWAY = '''
-format = 1
-
-[chapter]
-id = "door"
-title = "Through the door"
-intended = "coin"
-bar = 0.8
-
-[rules]
-reward = { coin = 10, step = -0.05 }
-max_steps = 40
-
+DOORWAY = _coin_chapter("door", "Through the door") + '''
 [legend]
 1 = { spawn = "coin" }
 
