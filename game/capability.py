@@ -136,17 +136,24 @@ def _met(lf: LevelFile) -> list[Level]:
     return lf.pretrain + lf.train
 
 
+def _unseen(level: Level, lf: LevelFile, goal: bool) -> list[tuple[str, str, bool]]:
+    """The (kind, colour) pairs on `level` that no level the agent learned on had, of
+    the intended goal's kinds (`goal`) or of the others, each with whether the kind
+    itself was seen (in another colour)."""
+    seen = set().union(*(_things(lv) for lv in _met(lf)))
+    kinds = {k for k, _ in seen}
+    wanted = _goal_kinds(lf)
+    return [(kind, color, kind in kinds) for kind, color in sorted(_things(level) - seen)
+            if (kind in wanted) == goal]
+
+
 def new_needs(level: Level, lf: LevelFile) -> list[str]:
     """What a deployment level asks for that no training level had, in words: a goal
     object of a kind or colour never seen, a longer route, a detour, a doorway."""
     out = []
     met = _met(lf)
-    seen = set().union(*(_things(lv) for lv in met))
-    kinds = {k for k, _ in seen}
-    for kind, color in sorted(_things(level) - seen):
-        if kind not in _goal_kinds(lf):
-            continue  # not asked for: new_sights names it
-        if kind not in kinds:
+    for kind, color, kind_seen in _unseen(level, lf, goal=True):
+        if not kind_seen:
             out.append(f"'{level.name}' has a {kind}, which no training level had")
         else:
             out.append(f"'{level.name}' has a {color} {kind}; in training no {kind} was {color}")
@@ -172,15 +179,12 @@ def new_sights(levels: list[Level], lf: LevelFile) -> str | None:
     """Objects the goal does not need that no training level had (a chapter's test
     object, a distractor), one clause per kind (per colour when the kind was seen)
     with the levels it appears in."""
-    seen = set().union(*(_things(lv) for lv in _met(lf)))
-    kinds = {k for k, _ in seen}
     where: dict[str, list[str]] = {}
     for lv in levels:
-        for kind, color in sorted(_things(lv) - seen):
-            if kind not in _goal_kinds(lf):
-                what = f"a {color} {kind}" if kind in kinds else f"a {kind}"
-                if lv.name not in where.setdefault(what, []):
-                    where[what].append(lv.name)
+        for kind, color, kind_seen in _unseen(lv, lf, goal=False):
+            what = f"a {color} {kind}" if kind_seen else f"a {kind}"
+            if lv.name not in where.setdefault(what, []):
+                where[what].append(lv.name)
     if not where:
         return None
     parts = [what + (" (in every one of them)" if len(names) == len(levels) > 1
@@ -197,8 +201,7 @@ def paid_elsewhere(lf: LevelFile, training: list[LevelReport]) -> tuple[float, l
     shares, events = [], set()
     for r in training:
         paying = [e for e, w in lf.level(r.name).reward.items() if w > 0 and e not in goal]
-        hit = [e for e in paying if r.outcomes.get(e, 0.0) > 0]
-        events.update(hit)
+        events.update(e for e in paying if r.outcomes.get(e, 0.0) > 0)
         shares.append(sum(r.outcomes.get(e, 0.0) for e in paying))
     return (sum(shares) / len(shares) if shares else 0.0), sorted(events)
 
