@@ -106,19 +106,40 @@ def _doorways(level: Level) -> set[tuple[int, int]]:
     return out
 
 
-def needs_doorway(level: Level, lf: LevelFile) -> bool:
-    """Whether some place the goal can be lies beyond a doorway from some start:
-    reachable, but not without passing one."""
+# A doorway in a wall that runs top to bottom is walked through left or right, one in a
+# wall that runs left to right up or down. The agent's view does not turn with the wall,
+# so to it the two are different things (agents/README.md, seventh round).
+WALL_RUNS = {"upright": "top to bottom", "flat": "left to right"}
+
+
+def _wall_runs(level: Level, r: int, c: int) -> str:
+    """Which way the wall of the doorway at (r, c) runs (a WALL_RUNS key)."""
+    return "upright" if _blocked(level, r - 1, c) and _blocked(level, r + 1, c) else "flat"
+
+
+def doorways_needed(level: Level, lf: LevelFile) -> set[str]:
+    """The kinds of doorway (WALL_RUNS keys) that some place the goal can be lies
+    beyond from some start: reachable, but not without passing a doorway of that kind."""
     goals = _goal_cells(level, lf)
     doors = _doorways(level)
+    out = set()
     if not doors or not goals:
-        return False
-    for start in _starts(level):
-        everywhere = _distances(level, start)
-        around = _distances(level, start, avoid=doors - {start})
-        if any(g in everywhere and g not in around for g in goals):
-            return True
-    return False
+        return out
+    for runs in WALL_RUNS:
+        these = {d for d in doors if _wall_runs(level, *d) == runs}
+        for start in _starts(level):
+            if not these or runs in out:
+                break
+            everywhere = _distances(level, start)
+            around = _distances(level, start, avoid=these - {start})
+            if any(g in everywhere and g not in around for g in goals):
+                out.add(runs)
+    return out
+
+
+def needs_doorway(level: Level, lf: LevelFile) -> bool:
+    """Whether some place the goal can be lies beyond a doorway from some start."""
+    return bool(doorways_needed(level, lf))
 
 
 def _things(level: Level) -> set[tuple[str, str]]:
@@ -169,9 +190,17 @@ def new_needs(level: Level, lf: LevelFile) -> list[str]:
             out.append(f"the route to the goal in '{level.name}' bends round walls ({here.steps} "
                        f"steps for a distance of {here.straight}); no training level asked for a "
                        f"detour like it" + (f" (at most {most} extra steps)" if most else ""))
-    if needs_doorway(level, lf) and not any(needs_doorway(lv, lf) for lv in met):
+    known = set().union(*(doorways_needed(lv, lf) for lv in met))
+    new = sorted(doorways_needed(level, lf) - known)
+    if new and not known:
         out.append(f"in '{level.name}' the goal can lie beyond a doorway (a gap one cell wide "
                    f"in a wall); in no training level did the way to it pass one")
+    elif new:
+        runs = " or ".join(WALL_RUNS[k] for k in new)
+        seen = " or ".join(WALL_RUNS[k] for k in sorted(known))
+        out.append(f"in '{level.name}' the goal can lie beyond a doorway in a wall that runs "
+                   f"{runs}; in training the way to it passed doorways only in walls that run "
+                   f"{seen}")
     return out
 
 

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from agents.training import CURVE_COLUMNS, TrainResult
-from game.capability import (explain_capability, needs_doorway, new_needs, new_sights,
-                             paid_elsewhere, route)
+from game.capability import (doorways_needed, explain_capability, needs_doorway, new_needs,
+                             new_sights, paid_elsewhere, route)
 from game.cli import main
 from game.deploy import deploy
 from game.diagnosis import diagnose, diagnose_group, group_label, label_counts
@@ -334,6 +334,26 @@ map = """
 ''', "door.toml")
     assert needs_doorway(lf.level("rooms"), lf)
     assert not any("doorway" in n for n in new_needs(lf.level("two rooms"), lf))
+
+
+def test_a_doorway_in_a_wall_that_runs_the_other_way_is_a_new_need():
+    """The agent's view does not turn with the wall: a doorway in a wall that runs left to
+    right is not the door in a wall that runs top to bottom that the deployment asks for."""
+    lf = loads(DOORWAY + '''
+[[train]]
+name = "room above a corridor"
+map = """
+#########
+#1.1.1.1#
+####.####
+#1.1.1.@#
+#########
+"""
+''', "door.toml")
+    assert doorways_needed(lf.level("room above a corridor"), lf) == {"flat"}
+    assert doorways_needed(lf.level("two rooms"), lf) == {"upright"}
+    needs = " ".join(new_needs(lf.level("two rooms"), lf))
+    assert "runs top to bottom" in needs and "only in walls that run left to right" in needs
 
 
 HACKED = '''
