@@ -137,11 +137,6 @@ def doorways_needed(level: Level, lf: LevelFile) -> set[str]:
     return out
 
 
-def needs_doorway(level: Level, lf: LevelFile) -> bool:
-    """Whether some place the goal can be lies beyond a doorway from some start."""
-    return bool(doorways_needed(level, lf))
-
-
 def _things(level: Level) -> set[tuple[str, str]]:
     out = {(o.kind, o.color) for o, _, _ in level.objects}
     out |= {(s.what.kind, s.what.color) for s in level.spawns if s.what is not None}

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from agents.training import CURVE_COLUMNS, TrainResult
-from game.capability import (doorways_needed, explain_capability, needs_doorway, new_needs,
-                             new_sights, paid_elsewhere, route)
+from game.capability import (doorways_needed, explain_capability, new_needs, new_sights,
+                             paid_elsewhere, route)
 from game.cli import main
 from game.deploy import deploy
 from game.diagnosis import diagnose, diagnose_group, group_label, label_counts
@@ -313,10 +313,10 @@ def test_a_doorway_training_never_passed_is_a_new_need():
     not a doorway (walking it is forced), and a doorway the goal never lies beyond is
     no need."""
     lf = loads(DOORWAY, "door.toml")
-    assert not needs_doorway(lf.level("open room"), lf)
-    assert not needs_doorway(lf.level("corridor"), lf)
-    assert needs_doorway(lf.level("two rooms"), lf)
-    assert not needs_doorway(lf.level("door beside the coin"), lf)
+    assert not doorways_needed(lf.level("open room"), lf)
+    assert not doorways_needed(lf.level("corridor"), lf)
+    assert doorways_needed(lf.level("two rooms"), lf)
+    assert not doorways_needed(lf.level("door beside the coin"), lf)
     needs = " ".join(new_needs(lf.level("two rooms"), lf))
     assert "'two rooms'" in needs and "doorway" in needs
     assert new_needs(lf.level("door beside the coin"), lf) == []
@@ -332,7 +332,7 @@ map = """
 #######
 """
 ''', "door.toml")
-    assert needs_doorway(lf.level("rooms"), lf)
+    assert doorways_needed(lf.level("rooms"), lf)
     assert not any("doorway" in n for n in new_needs(lf.level("two rooms"), lf))
 
 
