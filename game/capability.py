@@ -121,19 +121,19 @@ def doorways_needed(level: Level, lf: LevelFile) -> set[str]:
     """The kinds of doorway (WALL_RUNS keys) that some place the goal can be lies
     beyond from some start: reachable, but not without passing a doorway of that kind."""
     goals = _goal_cells(level, lf)
-    doors = _doorways(level)
+    kinds: dict[str, set[tuple[int, int]]] = {}
+    for door in _doorways(level):
+        kinds.setdefault(_wall_runs(level, *door), set()).add(door)
     out = set()
-    if not doors or not goals:
+    if not goals:
         return out
-    for runs in WALL_RUNS:
-        these = {d for d in doors if _wall_runs(level, *d) == runs}
-        for start in _starts(level):
-            if not these or runs in out:
-                break
-            everywhere = _distances(level, start)
-            around = _distances(level, start, avoid=these - {start})
-            if any(g in everywhere and g not in around for g in goals):
-                out.add(runs)
+    for start in _starts(level):
+        everywhere = _distances(level, start)
+        for runs, doors in kinds.items():
+            if runs not in out:
+                around = _distances(level, start, avoid=doors - {start})
+                if any(g in everywhere and g not in around for g in goals):
+                    out.add(runs)
     return out
 
 
