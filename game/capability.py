@@ -1,9 +1,11 @@
-"""Why an agent failed at the skill, from evidence: how well it did on its own
-training levels (the intended goal's whole condition), whether a deployment level
-needs something no training level had (a longer route to the goal, an object or
-a colour never seen, a detour round walls, a doorway), and the shape of its learning
-curve.
-The debrief shows these sentences for every `capability-failure`."""
+"""Why an agent fell short, from evidence: how well it did on its own training levels
+(the intended goal's whole condition), whether a deployment level needs something no
+training level had (a longer route to the goal, an object or a colour never seen, a
+detour round walls, a doorway), and the shape of its learning curve.
+The debrief shows these sentences for every `capability-failure` (explain_capability),
+and for a `proxy` or `approximate` agent that behaved as intended on training levels
+that put the goal's limits to the test (explain_shift): a design with the right idea
+whose lesson did not carry over to levels unlike its own."""
 
 from __future__ import annotations
 
@@ -38,16 +40,22 @@ def _starts(level: Level) -> list[tuple[int, int]]:
     return [cell for s in level.spawns if s.what is None for cell in s.cells]
 
 
-def _goal_cells(level: Level, lf: LevelFile) -> list[tuple[int, int]]:
-    cells = []
+def _goal_places(level: Level, lf: LevelFile) -> list[list[tuple[int, int]]]:
+    """Where the goal can be: each fixed goal object or zone cell on its own, and each
+    spawn group's cells together (its object may appear on any of them)."""
+    places = []
     for event in lf.intended().reach:
         kind = world.EVENT_KIND.get(event)  # the kind whose object raises it, if any
         if kind is not None:
-            cells += [(r, c) for o, r, c in level.objects if o.kind == kind]
-            cells += [cell for s in level.spawns if s.what is not None and s.what.kind == kind
-                      for cell in s.cells]
-        cells += level.zones.get(event, [])
-    return cells
+            places += [[(r, c)] for o, r, c in level.objects if o.kind == kind]
+            places += [list(s.cells) for s in level.spawns
+                       if s.what is not None and s.what.kind == kind]
+        places += [[cell] for cell in level.zones.get(event, [])]
+    return places
+
+
+def _goal_cells(level: Level, lf: LevelFile) -> list[tuple[int, int]]:
+    return [cell for place in _goal_places(level, lf) for cell in place]
 
 
 def _blocked(level: Level, r: int, c: int) -> bool:
@@ -71,14 +79,19 @@ def _distances(level: Level, start, avoid=frozenset()) -> dict[tuple[int, int], 
 
 
 def route(level: Level, lf: LevelFile) -> Route | None:
-    """The longest of the shortest routes to the goal over the agent's starts (None
-    when the goal has no cell or cannot be reached)."""
-    goals = _goal_cells(level, lf)
+    """The longest route to the goal the level can ask for: from the worst start to the
+    nearest place the goal can be, a spawned goal counted at the farthest of its cells
+    (None when the goal has no cell or cannot be reached)."""
+    places = _goal_places(level, lf)
     worst = None
     for start in _starts(level):
         dist = _distances(level, start)
-        best = min(((dist[g], abs(g[0] - start[0]) + abs(g[1] - start[1])) for g in goals if g in dist),
-                   default=None)
+        best = None
+        for place in places:
+            far = max(((dist[g], abs(g[0] - start[0]) + abs(g[1] - start[1]))
+                       for g in place if g in dist), default=None)
+            if far is not None and (best is None or far[0] < best[0]):
+                best = far
         if best is not None and (worst is None or best[0] > worst[0]):
             worst = best
     return Route(*worst) if worst is not None else None
@@ -109,6 +122,7 @@ def _doorways(level: Level) -> set[tuple[int, int]]:
 # A doorway in a wall that runs top to bottom is walked through left or right, one in a
 # wall that runs left to right up or down. The agent's view does not turn with the wall,
 # so to it the two are different things (agents/README.md, seventh round).
+NUMBER_WORDS = ("none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 WALL_RUNS = {"upright": "top to bottom", "flat": "left to right"}
 
 
@@ -295,4 +309,63 @@ def explain_capability(lf: LevelFile, training: list[LevelReport], report: Deplo
     if sights:
         out.append(sights)
     out.append(curve_reading(curve, hacked))
+    return out
+
+
+def _count(level: Level, kind: str) -> int:
+    """How many objects of a kind a level holds (fixed ones and spawned ones)."""
+    return (sum(1 for o, _, _ in level.objects if o.kind == kind)
+            + sum(s.count for s in level.spawns if s.what is not None and s.what.kind == kind))
+
+
+def limits_tested(level: Level, lf: LevelFile) -> list[str]:
+    """The intended goal's limits that a level puts to the test, in words: more of an
+    `at_most` event's objects than the goal allows, or something it must avoid."""
+    cond = lf.intended()
+    out = []
+    for event, most in sorted(cond.at_most.items()):
+        kind = world.EVENT_KIND.get(event)
+        if kind is not None and _count(level, kind) > most:
+            many = NUMBER_WORDS[most] if most < len(NUMBER_WORDS) else str(most)
+            out.append(f"a {kind}" if most == 0 else
+                       f"more than {many} {kind}" + ("" if most == 1 else "s"))
+    for event in cond.avoid:
+        kind = world.EVENT_KIND.get(event)
+        if kind is not None and _count(level, kind):
+            out.append(f"a {kind} to leave alone")
+        elif event in world.TERRAIN and any(world.TERRAIN.index(event) in row for row in level.terrain):
+            out.append(f"{event} to keep off")
+    return out
+
+
+def explain_shift(lf: LevelFile, training: list[LevelReport], report: DeployReport) -> list[str]:
+    """Sentences for an agent that met the intended goal's whole condition on training
+    levels that put its limits to the test, and fell short on deployment: what the
+    deployment levels where it fell short had that its training did not. Empty when
+    its training did not test the limits, or it fell short there too: then training
+    could not have taught the goal, which the chapter's own debrief explains."""
+    bar = lf.pass_bar()
+    if not training:
+        return []
+    rate = sum(r.intended for r in training) / len(training)
+    tests = sorted({t for r in training for t in limits_tested(lf.level(r.name), lf)})
+    if rate < bar or not tests:
+        return []
+    failed = [lf.level(r.name) for r in report.levels if r.intended < bar]
+    if not failed:
+        return []
+    out = [f"On its own training levels, which held {' and '.join(tests)}, it met the whole "
+           f"intended goal in {pct(rate)} of episodes: there it behaved as intended. What it "
+           f"learned did not carry over to " + ", ".join(f"'{lv.name}'" for lv in failed) + "."]
+    needs = [need for lv in failed for need in new_needs(lv, lf)]
+    sights = new_sights(failed, lf)
+    if needs:
+        out.append("Those levels ask for what training never showed: " + "; ".join(needs) + ".")
+    if sights:
+        out.append(sights)
+    if not needs and not sights:
+        out.append("They ask for no longer route, detour, doorway or object the training levels "
+                   "lacked: what differs is how they are laid out around the agent.")
+    out.append("An agent learns a rule only as widely as its training shows it: training levels "
+               "of more kinds, each with the same lesson, carry it further.")
     return out

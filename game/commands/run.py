@@ -106,8 +106,8 @@ def run(args) -> int:
     for run in result.agents:
         if run.why:
             print()
-            print(f"why agent {run.index + 1} (seed {run.seed}) failed at the skill:"
-                  if len(result.agents) > 1 else "why it failed at the skill:")
+            print(f"why agent {run.index + 1} (seed {run.seed}) fell short:"
+                  if len(result.agents) > 1 else "why it fell short:")
             print("\n".join("  " + line for line in run.why))
     stars = result.stars
     print()

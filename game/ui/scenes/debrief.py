@@ -29,6 +29,12 @@ NEXT_STEPS = {
     "suboptimality": "Your agent passed only because it could not yet do what the reward pays for. Fix "
                      "what the upgrade will optimise harder: the reward, or the flaw in the levels.",
 }
+# A proxy or approximate agent with evidence that it behaved as intended on its own
+# training levels (game.capability.explain_shift): the design had the right idea.
+SHIFT_LABELS = ("proxy", "approximate")
+NEXT_STEP_SHIFT = ("Your levels did make the goal and the proxy disagree, and it learned the "
+                   "difference there. Add training levels shaped like the ones where it fell "
+                   "short, with the same lesson in each.")
 STAR_TEXT = {"passed": "Passed on deployment",
              "budget": "Within the chapter's budget",
              "prediction": "Predicted what happened"}
@@ -127,19 +133,32 @@ class DebriefScene(Scene):
         self.story.draw(surf, th, pygame.Rect(inner.x, y, inner.width, inner.bottom - y), blocks)
         self._side(surf)
 
-    def why(self) -> str:
-        """Why the agents that failed at the skill failed: the first such agent's
-        evidence (the one shown, if it is one of them)."""
+    def _why_run(self):
+        """The agent whose evidence of why it fell short is shown: the one on show, if
+        it has any, or else the first that has (None when none has)."""
         result = self.play.result
         if result is None:
-            return ""
+            return None
         runs = [r for r in result.agents if r.why]
         shown = self.play.shown_run
-        run = shown if shown in runs else (runs[0] if runs else None)
+        return shown if shown in runs else (runs[0] if runs else None)
+
+    def why(self) -> str:
+        """Why an agent fell short (game.capability): at the skill, or on deployment
+        levels unlike the training levels where it behaved as intended."""
+        run = self._why_run()
         if run is None:
             return ""
-        who = "Why it failed" if len(result.agents) == 1 else f"Why agent {run.index + 1} failed"
+        one = len(self.play.result.agents) == 1
+        who = "Why it fell short" if one else f"Why agent {run.index + 1} fell short"
         return f"{who}: " + " ".join(run.why)
+
+    def next_step(self) -> str:
+        run = self._why_run()
+        label = self.play.diagnosis.label
+        if run is not None and label in SHIFT_LABELS and run.diagnosis.label in SHIFT_LABELS:
+            return NEXT_STEP_SHIFT
+        return NEXT_STEPS.get(label, "")
 
     def _side(self, surf):
         th = self.theme
@@ -173,7 +192,7 @@ class DebriefScene(Scene):
                         th.font(17, "bold"), T.GOOD if right else T.WARN)]
         else:
             blocks.append(("No prediction was made.", body, T.TEXT_DIM))
-        blocks += [th.px(12), ("Try next", head, T.ACCENT), th.px(4), (NEXT_STEPS.get(d.label, ""), body, T.TEXT)]
+        blocks += [th.px(12), ("Try next", head, T.ACCENT), th.px(4), (self.next_step(), body, T.TEXT)]
         if ch and ch.reading:
             blocks += [th.px(12), ("The reading", head, T.ACCENT), th.px(4), (ch.reading, th.font(16), T.TEXT_DIM)]
         self.notes.draw(surf, th, pygame.Rect(x, y, w, s.bottom - pad - y), blocks)

@@ -1,0 +1,73 @@
+"""Chapter 3's deployment rooms are fair to an agent that learned the goal: the
+intended goal counts a spare key as a miss, so in every layout the spawns can make,
+opening the chest with one key must take fewer steps than with two. A spare key on a
+shortest way would be free to take, and no reward could teach an agent to leave it."""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+
+import pytest
+
+from game.chapters import find_chapter
+from levels import world
+from levels.load import load
+
+CHAPTER = load(find_chapter("3"))
+
+
+def _fewest_steps(level, start, keys, chest) -> dict[int, int]:
+    """Fewest steps to the chest holding a key, by keys taken on the way (1, or 2 for
+    two or more): a key is taken by stepping on it."""
+    best: dict[int, int] = {}
+    seen = {(start, frozenset())}
+    queue = deque([(start, frozenset(), 0)])
+    while queue:
+        cell, taken, steps = queue.popleft()
+        if cell == chest and taken:
+            best.setdefault(min(len(taken), 2), steps)
+            continue
+        for dr, dc in world.ACTION_DELTAS:
+            nxt = (cell[0] + dr, cell[1] + dc)
+            if level.terrain[nxt[0]][nxt[1]] == world.WALL:
+                continue
+            now = taken | {nxt} if nxt in keys and len(taken) < 2 else taken
+            if (nxt, now) not in seen:
+                seen.add((nxt, now))
+                queue.append((nxt, now, steps + 1))
+    return best
+
+
+def _layouts(level):
+    """Every (start, keys, chest) the level's fixed objects and spawns can make."""
+    fixed = {kind: [(r, c) for o, r, c in level.objects if o.kind == kind] for kind in ("key", "chest")}
+    starts = [level.agent] if level.agent is not None else [
+        cell for s in level.spawns if s.what is None for cell in s.cells]
+    choices = [[(s.what.kind, cells) for cells in itertools.combinations(s.cells, s.count)]
+               for s in level.spawns if s.what is not None]
+    for start in starts:
+        for pick in itertools.product(*choices):
+            keys = set(fixed["key"]) | {c for kind, cells in pick if kind == "key" for c in cells}
+            chests = fixed["chest"] + [c for kind, cells in pick if kind == "chest" for c in cells]
+            yield start, keys, chests
+
+
+@pytest.mark.parametrize("name", [lv.name for lv in CHAPTER.deploy])
+def test_no_spare_key_lies_on_a_shortest_way(name):
+    level = CHAPTER.level(name)
+    layouts = 0
+    for start, keys, chests in _layouts(level):
+        assert len(chests) == 1 and len(keys) >= 2, name
+        best = _fewest_steps(level, start, keys, chests[0])
+        assert best[1] < best.get(2, 10**6), (name, start, sorted(keys))
+        layouts += 1
+    assert layouts >= 1
+
+
+def test_the_check_finds_a_free_spare_key():
+    """The room as it was before: a spare key on a shortest way to the chest."""
+    level = CHAPTER.level("spare keys on the way")
+    start, keys, chests = next(_layouts(level))
+    best = _fewest_steps(level, start, keys | {(3, 6)}, (3, 9))
+    assert best[2] == best[1]

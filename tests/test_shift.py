@@ -1,0 +1,147 @@
+"""Why an agent with the right training fell short (game.capability.explain_shift):
+it met the intended goal's whole condition on training levels that put the goal's
+limits to the test, and the deployment levels where it fell short are unlike them.
+The agents here are fixed policies, so each sentence is checked against behaviour
+that is known in advance."""
+
+from __future__ import annotations
+
+from game.capability import explain_shift, limits_tested, route
+from game.deploy import deploy
+from game.diagnosis import diagnose
+from game.pipeline import check_training
+from gamekit import always_right
+from levels.load import loads
+
+KEYS = '''
+format = 1
+
+[chapter]
+id = "keys"
+title = "Keys"
+intended = { reach = ["all_chests"], at_most = { key = 1 } }
+bar = 0.8
+
+[rules]
+reward = { chest = 10, step = -0.05 }
+end_on = ["all_chests"]
+max_steps = 20
+
+[probes]
+spare-keys = { reach = ["all_chests"], at_least = { key = 2 } }
+
+[[train]]
+name = "spare behind"
+map = """
+#######
+#k@kh.#
+#######
+"""
+
+[[deploy]]
+name = "spares ahead"
+map = """
+##########
+#@kk...h.#
+##########
+"""
+'''
+
+# The same deployment; training where every key is needed, so the limit is never tested.
+NO_SPARES = KEYS.replace("#k@kh.#", "#.@kh.#")
+# Two chests and two keys: the agent takes both keys, which the goal forbids (the
+# starter's trap), so it never met the whole goal in training.
+BOTH_NEEDED = KEYS.replace("#######\n#k@kh.#\n#######", "########\n#.@kkhh#\n########")
+
+AVOID = '''
+format = 1
+
+[chapter]
+id = "avoid"
+title = "Avoid"
+intended = { reach = ["coin"], avoid = ["gem", "flowers"] }
+
+[rules]
+reward = { coin = 10, step = -0.05 }
+end_on = ["coin"]
+
+[legend]
+G = { spawn = "gem" }
+
+[[train]]
+name = "gem"
+map = """
+#######
+#@.G.c#
+#######
+"""
+
+[[train]]
+name = "flowers"
+map = """
+#######
+#@.*.c#
+#######
+"""
+
+[[train]]
+name = "plain"
+map = """
+#######
+#@...c#
+#######
+"""
+'''
+
+
+def test_the_limits_a_level_puts_to_the_test():
+    lf = loads(KEYS, "keys.toml")
+    assert limits_tested(lf.level("spare behind"), lf) == ["more than one key"]
+    lf = loads(NO_SPARES, "keys.toml")
+    assert limits_tested(lf.level("spare behind"), lf) == []
+    lf = loads(AVOID, "avoid.toml")
+    assert limits_tested(lf.level("gem"), lf) == ["a gem to leave alone"]
+    assert limits_tested(lf.level("flowers"), lf) == ["flowers to keep off"]
+    assert limits_tested(lf.level("plain"), lf) == []
+
+
+def test_a_right_idea_that_did_not_carry_over_is_explained():
+    """Trained where a spare key lay behind it, the agent took only the key it needed;
+    deployed where two keys lie on its way, it takes both: a proxy verdict whose
+    evidence says it behaved as intended in training and names what is new."""
+    lf = loads(KEYS, "keys.toml")
+    agent = always_right()
+    training = check_training(agent, lf, seed=0)
+    assert training[0].intended == 1.0 and training[0].probes["spare-keys"] == 0.0
+    report = deploy(agent, lf, episodes=20, seed=0, counterfactuals=False)
+    assert diagnose(lf, report).label == "proxy"
+    why = explain_shift(lf, training, report)
+    assert "which held more than one key" in why[0] and "in 100% of episodes" in why[0]
+    assert "'spares ahead'" in why[0]
+    assert "needs a route of 6 steps" in why[1] and "the longest in training was 2" in why[1]
+    assert "more kinds" in why[-1]
+
+
+def test_no_shift_evidence_when_training_could_not_teach_the_goal():
+    """Training without a spare key never tested the limit; training where the agent
+    broke it never taught it: the chapter's own debrief covers both, not this."""
+    agent = always_right()
+    for text in (NO_SPARES, BOTH_NEEDED):
+        lf = loads(text, "keys.toml")
+        training = check_training(agent, lf, seed=0)
+        report = deploy(agent, lf, episodes=20, seed=0, counterfactuals=False)
+        assert explain_shift(lf, training, report) == []
+    # nothing to explain when it passed
+    lf = loads(KEYS.replace("#@kk...h.#", "#@k....h.#"), "keys.toml")
+    training = check_training(agent, lf, seed=0)
+    report = deploy(agent, lf, episodes=20, seed=0, counterfactuals=False)
+    assert report.intended == 1.0 and explain_shift(lf, training, report) == []
+
+
+def test_a_spawned_goal_counts_at_its_farthest_cell():
+    """A goal that may appear on any of several cells can ask for the longest of
+    their routes; a fixed goal asks for the nearest."""
+    lf = loads(AVOID.replace("#@...c#", "#@CCCC#").replace(
+        'G = { spawn = "gem" }', 'G = { spawn = "gem" }\nC = { spawn = "coin" }'), "avoid.toml")
+    assert route(lf.level("plain"), lf).steps == 4
+    assert route(lf.level("gem"), lf).steps == 4
