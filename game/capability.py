@@ -184,15 +184,16 @@ def new_needs(level: Level, lf: LevelFile) -> list[str]:
     met = _met(lf)
     for kind, color, kind_seen in _unseen(level, lf, goal=True):
         if not kind_seen:
-            out.append(f"'{level.name}' has a {kind}, which no training level had")
+            out.append(f"in '{level.name}' there is a {kind}, which no training level had")
         else:
-            out.append(f"'{level.name}' has a {color} {kind}; in training no {kind} was {color}")
+            out.append(f"in '{level.name}' there is a {color} {kind}; in training no {kind} was "
+                       f"{color}")
     here = route(level, lf)
     routes = [r for r in (route(lv, lf) for lv in met) if r is not None]
     if here is not None and routes:
         longest = max(r.steps for r in routes)
         if here.steps >= max(longest * LONGER, longest + 2):
-            out.append(f"'{level.name}' needs a route of {here.steps} steps to the goal; the "
+            out.append(f"in '{level.name}' the goal can need a route of {here.steps} steps; the "
                        f"longest in training was {longest}")
         most = max(r.detour for r in routes)
         if here.detour >= DETOUR and here.detour >= 2 * max(most, 1):
@@ -211,6 +212,23 @@ def new_needs(level: Level, lf: LevelFile) -> list[str]:
                    f"{runs}; in training the way to it passed doorways only in walls that run "
                    f"{seen}")
     return out
+
+
+def _names(names: list[str]) -> str:
+    quoted = [f"'{n}'" for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def needs_of(levels: list[Level], lf: LevelFile) -> list[str]:
+    """new_needs of several levels, a need they share said once with all their names,
+    or "every one of them" (every need names its level once, quoted)."""
+    groups: dict[str, list[str]] = {}
+    for lv in levels:
+        for need in new_needs(lv, lf):
+            groups.setdefault(need.replace(f"'{lv.name}'", "{where}"), []).append(lv.name)
+    every = len(levels) > 1
+    return [text.replace("{where}", "every one of them" if every and len(names) == len(levels)
+                         else _names(names)) for text, names in groups.items()]
 
 
 def new_sights(levels: list[Level], lf: LevelFile) -> str | None:
@@ -297,7 +315,7 @@ def explain_capability(lf: LevelFile, training: list[LevelReport], report: Deplo
                    f"episodes: it learned the task there, and failed to carry it over.")
     bar = lf.chapter.bar if lf.chapter is not None else 0.8
     failed = [lf.level(r.name) for r in report.levels if r.intended < bar]
-    needs = [need for lv in failed for need in new_needs(lv, lf)]
+    needs = needs_of(failed, lf)
     if needs:
         out.append("The deployment levels ask for what training never showed: " + "; ".join(needs) + ".")
     elif rate >= 0.5:
@@ -356,8 +374,8 @@ def explain_shift(lf: LevelFile, training: list[LevelReport], report: DeployRepo
         return []
     out = [f"On its own training levels, which held {' and '.join(tests)}, it met the whole "
            f"intended goal in {pct(rate)} of episodes: there it behaved as intended. What it "
-           f"learned did not carry over to " + ", ".join(f"'{lv.name}'" for lv in failed) + "."]
-    needs = [need for lv in failed for need in new_needs(lv, lf)]
+           f"learned did not carry over to {_names([lv.name for lv in failed])}."]
+    needs = needs_of(failed, lf)
     sights = new_sights(failed, lf)
     if needs:
         out.append("Those levels ask for what training never showed: " + "; ".join(needs) + ".")

@@ -29,12 +29,13 @@ NEXT_STEPS = {
     "suboptimality": "Your agent passed only because it could not yet do what the reward pays for. Fix "
                      "what the upgrade will optimise harder: the reward, or the flaw in the levels.",
 }
-# A proxy or approximate agent with evidence that it behaved as intended on its own
-# training levels (game.capability.explain_shift): the design had the right idea.
+# A proxy or approximate agent with evidence that it behaved as intended on training
+# levels that tested the goal's limits (game.capability.explain_shift): what to add is
+# what the deployment levels had and the training levels lacked.
 SHIFT_LABELS = ("proxy", "approximate")
-NEXT_STEP_SHIFT = ("Your levels did make the goal and the proxy disagree, and it learned the "
-                   "difference there. Add training levels shaped like the ones where it fell "
-                   "short, with the same lesson in each.")
+NEXT_STEP_SHIFT = ("It behaved as intended on your levels, but not on levels unlike them. Add "
+                   "training levels with what the deployment had and yours lacked (see why it "
+                   "fell short), with the same lesson in each.")
 STAR_TEXT = {"passed": "Passed on deployment",
              "budget": "Within the chapter's budget",
              "prediction": "Predicted what happened"}
