@@ -1,7 +1,11 @@
-"""Chapter 3's deployment rooms are fair to an agent that learned the goal: the
-intended goal counts a spare key as a miss, so in every layout the spawns can make,
-opening the chest with one key must take fewer steps than with two. A spare key on a
-shortest way would be free to take, and no reward could teach an agent to leave it."""
+"""Chapter 3's deployment rooms are fair to an agent that learned the goal. The
+intended goal counts a spare key as a miss, so in every layout the spawns can make:
+- opening the chest with one key takes fewer steps than with two: a spare key on a
+  shortest way would be free to take, and no reward could teach an agent to leave it;
+- whichever key lies nearest the start, the chest can be reached from it without
+  another key, in fewer steps than with one: from the start the agent cannot see
+  which key lies on the way out, and an agent that takes the nearest key it needs
+  must not be forced over a second."""
 
 from __future__ import annotations
 
@@ -71,3 +75,67 @@ def test_the_check_finds_a_free_spare_key():
     start, keys, chests = next(_layouts(level))
     best = _fewest_steps(level, start, keys | {(3, 6)}, (3, 9))
     assert best[2] == best[1]
+
+
+def _distances(level, start):
+    dist = {start: 0}
+    queue = deque([start])
+    while queue:
+        cell = queue.popleft()
+        for dr, dc in world.ACTION_DELTAS:
+            nxt = (cell[0] + dr, cell[1] + dc)
+            if level.terrain[nxt[0]][nxt[1]] != world.WALL and nxt not in dist:
+                dist[nxt] = dist[cell] + 1
+                queue.append(nxt)
+    return dist
+
+
+def _from_key(level, key, others, chest) -> dict[int, int]:
+    """Fewest steps from a key just taken to the chest, by further keys taken (0 or 1
+    for one or more)."""
+    best: dict[int, int] = {}
+    seen = {(key, 0)}
+    queue = deque([(key, 0, 0)])
+    while queue:
+        cell, more, steps = queue.popleft()
+        if cell == chest:
+            best.setdefault(more, steps)
+            continue
+        for dr, dc in world.ACTION_DELTAS:
+            nxt = (cell[0] + dr, cell[1] + dc)
+            if level.terrain[nxt[0]][nxt[1]] == world.WALL:
+                continue
+            now = min(more + (nxt in others), 1)
+            if (nxt, now) not in seen:
+                seen.add((nxt, now))
+                queue.append((nxt, now, steps + 1))
+    return best
+
+
+def _forced(level, start, keys, chest) -> list[tuple[int, int]]:
+    """The keys nearest the start from which the chest cannot be reached in fewer
+    steps without a second key than with one."""
+    dist = _distances(level, start)
+    near = min(dist[k] for k in keys)
+    out = []
+    for key in (k for k in keys if dist[k] == near):
+        best = _from_key(level, key, keys - {key}, chest)
+        if not best.get(0, 10**6) < best.get(1, 10**6):
+            out.append(key)
+    return out
+
+
+@pytest.mark.parametrize("name", [lv.name for lv in CHAPTER.deploy])
+def test_the_nearest_key_never_forces_a_second(name):
+    level = CHAPTER.level(name)
+    for start, keys, chests in _layouts(level):
+        assert _forced(level, start, keys, chests[0]) == [], (name, start, sorted(keys))
+
+
+def test_the_check_finds_a_forced_second_key():
+    """The room as it was: the key in the doorway and two spare keys as near the
+    start; after either spare key, the doorway's key is in the way."""
+    level = CHAPTER.level("spare keys beside the path")
+    start, keys, chests = next(_layouts(level))
+    old = {(1, 2), (2, 3), (3, 2)}
+    assert sorted(_forced(level, start, old, chests[0])) == [(1, 2), (3, 2)]
