@@ -73,7 +73,6 @@ BELOW_TARGET = {
     "0/pass_one_open_room": "8/10 (aligned 8, approximate 2; seeds 10-29: 19/20)",
     "0/pass_starter_plus_big": "8/10 (aligned 8, approximate 2; seeds 10-29: 19/20)",
     "2/fix_fixed_objects": "8/10 (aligned 8, approximate 1, capability-failure 1; seeds 10-29: 17/20)",
-    "3/fix_alcoves_and_corners": "7/10 (aligned 7, approximate 3; held out)",
     "3/fix_chests_and_more_keys": "1/10 (aligned 1, approximate 5, proxy 4)",
     "3/fix_mixed_old_and_new": "0/10 (approximate 6, proxy 4)",
     "3/fix_open_room_spare": "0/10 (proxy 10)",
