@@ -330,12 +330,6 @@ def explain_capability(lf: LevelFile, training: list[LevelReport], report: Deplo
     return out
 
 
-def _count(level: Level, kind: str) -> int:
-    """How many objects of a kind a level holds (fixed ones and spawned ones)."""
-    return (sum(1 for o, _, _ in level.objects if o.kind == kind)
-            + sum(s.count for s in level.spawns if s.what is not None and s.what.kind == kind))
-
-
 def limits_tested(level: Level, lf: LevelFile) -> list[str]:
     """The intended goal's limits that a level puts to the test, in words: more of an
     `at_most` event's objects than the goal allows, or something it must avoid."""
@@ -343,13 +337,13 @@ def limits_tested(level: Level, lf: LevelFile) -> list[str]:
     out = []
     for event, most in sorted(cond.at_most.items()):
         kind = world.EVENT_KIND.get(event)
-        if kind is not None and _count(level, kind) > most:
+        if kind is not None and level.n_objects(kind) > most:
             many = NUMBER_WORDS[most] if most < len(NUMBER_WORDS) else str(most)
             out.append(f"a {kind}" if most == 0 else
                        f"more than {many} {kind}" + ("" if most == 1 else "s"))
     for event in cond.avoid:
         kind = world.EVENT_KIND.get(event)
-        if kind is not None and _count(level, kind):
+        if kind is not None and level.n_objects(kind):
             out.append(f"a {kind} to leave alone")
         elif event in world.TERRAIN and any(world.TERRAIN.index(event) in row for row in level.terrain):
             out.append(f"{event} to keep off")

@@ -58,8 +58,10 @@ class Level:
     def width(self) -> int:
         return len(self.terrain[0]) if self.terrain else 0
 
-    def n_objects(self) -> int:
-        return len(self.objects) + sum(s.count for s in self.spawns if s.what is not None)
+    def n_objects(self, kind: str | None = None) -> int:
+        """How many objects the level holds, fixed and spawned (of one kind if given)."""
+        return (sum(1 for o, _, _ in self.objects if kind in (None, o.kind))
+                + sum(s.count for s in self.spawns if s.what is not None and kind in (None, s.what.kind)))
 
 
 @dataclass

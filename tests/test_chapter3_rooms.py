@@ -14,6 +14,7 @@ from collections import deque
 
 import pytest
 
+from game.capability import _distances
 from game.chapters import find_chapter
 from levels import world
 from levels.load import load
@@ -21,22 +22,22 @@ from levels.load import load
 CHAPTER = load(find_chapter("3"))
 
 
-def _fewest_steps(level, start, keys, chest) -> dict[int, int]:
-    """Fewest steps to the chest holding a key, by keys taken on the way (1, or 2 for
-    two or more): a key is taken by stepping on it."""
+def _fewest_steps(level, start, keys, chest, taken=frozenset()) -> dict[int, int]:
+    """Fewest steps to the chest holding a key, by keys held on arrival (1, or 2 for
+    two or more): a key is taken by stepping on it; `taken`, those held at the start."""
     best: dict[int, int] = {}
-    seen = {(start, frozenset())}
-    queue = deque([(start, frozenset(), 0)])
+    seen = {(start, taken)}
+    queue = deque([(start, taken, 0)])
     while queue:
-        cell, taken, steps = queue.popleft()
-        if cell == chest and taken:
-            best.setdefault(min(len(taken), 2), steps)
+        cell, held, steps = queue.popleft()
+        if cell == chest and held:
+            best.setdefault(min(len(held), 2), steps)
             continue
         for dr, dc in world.ACTION_DELTAS:
             nxt = (cell[0] + dr, cell[1] + dc)
             if level.terrain[nxt[0]][nxt[1]] == world.WALL:
                 continue
-            now = taken | {nxt} if nxt in keys and len(taken) < 2 else taken
+            now = held | {nxt} if nxt in keys and len(held) < 2 else held
             if (nxt, now) not in seen:
                 seen.add((nxt, now))
                 queue.append((nxt, now, steps + 1))
@@ -77,41 +78,6 @@ def test_the_check_finds_a_free_spare_key():
     assert best[2] == best[1]
 
 
-def _distances(level, start):
-    dist = {start: 0}
-    queue = deque([start])
-    while queue:
-        cell = queue.popleft()
-        for dr, dc in world.ACTION_DELTAS:
-            nxt = (cell[0] + dr, cell[1] + dc)
-            if level.terrain[nxt[0]][nxt[1]] != world.WALL and nxt not in dist:
-                dist[nxt] = dist[cell] + 1
-                queue.append(nxt)
-    return dist
-
-
-def _from_key(level, key, others, chest) -> dict[int, int]:
-    """Fewest steps from a key just taken to the chest, by further keys taken (0 or 1
-    for one or more)."""
-    best: dict[int, int] = {}
-    seen = {(key, 0)}
-    queue = deque([(key, 0, 0)])
-    while queue:
-        cell, more, steps = queue.popleft()
-        if cell == chest:
-            best.setdefault(more, steps)
-            continue
-        for dr, dc in world.ACTION_DELTAS:
-            nxt = (cell[0] + dr, cell[1] + dc)
-            if level.terrain[nxt[0]][nxt[1]] == world.WALL:
-                continue
-            now = min(more + (nxt in others), 1)
-            if (nxt, now) not in seen:
-                seen.add((nxt, now))
-                queue.append((nxt, now, steps + 1))
-    return best
-
-
 def _forced(level, start, keys, chest) -> list[tuple[int, int]]:
     """The keys nearest the start from which the chest cannot be reached in fewer
     steps without a second key than with one."""
@@ -119,8 +85,8 @@ def _forced(level, start, keys, chest) -> list[tuple[int, int]]:
     near = min(dist[k] for k in keys)
     out = []
     for key in (k for k in keys if dist[k] == near):
-        best = _from_key(level, key, keys - {key}, chest)
-        if not best.get(0, 10**6) < best.get(1, 10**6):
+        best = _fewest_steps(level, key, keys, chest, taken=frozenset({key}))
+        if not best.get(1, 10**6) < best.get(2, 10**6):
             out.append(key)
     return out
 
