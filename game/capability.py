@@ -18,6 +18,10 @@ from levels.model import Level, LevelFile
 
 LONGER = 1.25      # a route this much longer than any in training (and 2 steps more) is new
 DETOUR = 2         # steps beyond the straight-line distance that make a route a detour
+# The labels whose agents get explain_shift's evidence when they behaved as intended in
+# training (the pipeline computes it, the debrief picks its next step by it).
+SHIFT_LABELS = ("proxy", "approximate")
+NUMBER_WORDS = ("none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 
 def pct(x: float) -> str:
@@ -122,7 +126,6 @@ def _doorways(level: Level) -> set[tuple[int, int]]:
 # A doorway in a wall that runs top to bottom is walked through left or right, one in a
 # wall that runs left to right up or down. The agent's view does not turn with the wall,
 # so to it the two are different things (agents/README.md, seventh round).
-NUMBER_WORDS = ("none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 WALL_RUNS = {"upright": "top to bottom", "flat": "left to right"}
 
 
@@ -313,7 +316,7 @@ def explain_capability(lf: LevelFile, training: list[LevelReport], report: Deplo
     else:
         out.append(f"On its training levels it reached the intended goal in {pct(rate)} of "
                    f"episodes: it learned the task there, and failed to carry it over.")
-    bar = lf.chapter.bar if lf.chapter is not None else 0.8
+    bar = lf.pass_bar()
     failed = [lf.level(r.name) for r in report.levels if r.intended < bar]
     needs = needs_of(failed, lf)
     if needs:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from agents.train import train_file
 from agents.training import Progress, TrainResult, cancelled
-from game.capability import explain_capability, explain_shift
+from game.capability import SHIFT_LABELS, explain_capability, explain_shift
 from game.deploy import DeployReport, LevelReport, deploy, measure_level, policy_map
 from game.designs import merged
 from game.diagnosis import Diagnosis, diagnose, diagnose_group, label_counts
@@ -376,7 +376,7 @@ class ChapterPipeline:
                     run.report.upgrade is None or run.report.intended < lf.pass_bar()):
                 run.why = explain_capability(lf, run.training_levels, run.report,
                                              run.train, run.goal_curve)
-            elif run.diagnosis.label in ("proxy", "approximate"):
+            elif run.diagnosis.label in SHIFT_LABELS:
                 run.why = explain_shift(lf, run.training_levels, run.report)
         group = runs[0].diagnosis if n == 1 else diagnose_group(lf, [r.diagnosis for r in runs],
                                                                 [r.report for r in runs],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pygame
 
+from game.capability import SHIFT_LABELS
 from game.ui import theme as T
 from game.ui.scene import Scene
 from game.ui.state import PlayState
@@ -32,7 +33,6 @@ NEXT_STEPS = {
 # A proxy or approximate agent with evidence that it behaved as intended on training
 # levels that tested the goal's limits (game.capability.explain_shift): what to add is
 # what the deployment levels had and the training levels lacked.
-SHIFT_LABELS = ("proxy", "approximate")
 NEXT_STEP_SHIFT = ("It behaved as intended on your levels, but not on levels unlike them. Add "
                    "training levels with what the deployment had and yours lacked (see why it "
                    "fell short), with the same lesson in each.")
