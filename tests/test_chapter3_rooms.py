@@ -14,7 +14,7 @@ from collections import deque
 
 import pytest
 
-from game.capability import _distances
+from game.capability import _distances, _starts
 from game.chapters import find_chapter
 from levels import world
 from levels.load import load
@@ -47,11 +47,9 @@ def _fewest_steps(level, start, keys, chest, taken=frozenset()) -> dict[int, int
 def _layouts(level):
     """Every (start, keys, chest) the level's fixed objects and spawns can make."""
     fixed = {kind: [(r, c) for o, r, c in level.objects if o.kind == kind] for kind in ("key", "chest")}
-    starts = [level.agent] if level.agent is not None else [
-        cell for s in level.spawns if s.what is None for cell in s.cells]
     choices = [[(s.what.kind, cells) for cells in itertools.combinations(s.cells, s.count)]
                for s in level.spawns if s.what is not None]
-    for start in starts:
+    for start in _starts(level):
         for pick in itertools.product(*choices):
             keys = set(fixed["key"]) | {c for kind, cells in pick if kind == "key" for c in cells}
             chests = fixed["chest"] + [c for kind, cells in pick if kind == "chest" for c in cells]
