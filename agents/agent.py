@@ -84,7 +84,7 @@ class PPOAgent(Agent):
         probs = np.zeros((obs.shape[0], world.N_ACTIONS), np.float32)
         values = np.zeros(obs.shape[0], np.float32)
         policy_batch(self.params, self.sizes, self.offs, obs, self.spec.n_cells,
-                     self.spec.cell_channels, probs, values)
+                     self.spec.cell_channels, self.spec.mask_view, probs, values)
         return probs, values
 
     def weights(self) -> dict[str, np.ndarray]:

@@ -96,7 +96,8 @@ def _array(data, name: str, shape, where: str, dtype=np.float32) -> np.ndarray:
 def _spec(d, where: str) -> ObsSpec:
     try:
         spec = ObsSpec(int(d["view"]), int(d["height"]), int(d["width"]), int(d["shape_range"]),
-                       bool(d.get("trail", False)), bool(d.get("pooled", False)))
+                       bool(d.get("trail", False)), bool(d.get("pooled", False)),
+                       bool(d.get("wall_mask", False)))
     except (KeyError, TypeError, ValueError):
         raise AgentFileError(f"{where}: the observation spec in the metadata is incomplete") from None
     if spec.view != world.VIEW_FULL and not (spec.view % 2 == 1 and 1 <= spec.view <= world.MAX_VIEW

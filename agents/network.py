@@ -307,15 +307,43 @@ def softmax(logits, probs):
     return mm + exact.log(s)
 
 
+_TERRAIN_SHIFT, _WALL = world.TERRAIN_SHIFT, world.WALL
+_MASKED = np.float32(-1e9)  # the logit of a masked move: exp underflows to exactly 0
+# (row, column) steps of the actions, for the wall mask
+_DR = np.array([d[0] for d in world.ACTION_DELTAS], np.int64)
+_DC = np.array([d[1] for d in world.ACTION_DELTAS], np.int64)
+
+
+@njit(**_JIT)
+def mask_walls(obs, mask_view, logits):
+    """With mask_view > 0 (the width of a window centred on the agent), give every move
+    into a wall beside the agent a logit so low that softmax gives it probability 0:
+    invalid-action masking ("A Closer Look at Invalid Action Masking in Policy Gradient
+    Algorithms", Huang and Ontanon, 2022). The policy then never wastes a step pushing
+    against a wall, and its gradient never touches those moves. Reads the observation
+    only, so the rollout, the update and deployment mask alike."""
+    if mask_view <= 0:
+        return
+    half = mask_view // 2
+    for a in range(N_ACTIONS):
+        code = obs[(half + _DR[a]) * mask_view + half + _DC[a]]
+        if ((code >> _TERRAIN_SHIFT) & _FIELD) == _WALL:
+            logits[a] = _MASKED
+
+
 @njit(**_JIT)
 def sample_action(probs, u):
-    """The action whose cumulative probability first exceeds u in [0, 1)."""
+    """The action whose cumulative probability first exceeds u in [0, 1); when rounding
+    leaves u past the sum, the last action with any probability (never a masked one)."""
     acc = 0.0
     for a in range(N_ACTIONS - 1):
         acc += probs[a]
         if u < acc:
             return a
-    return N_ACTIONS - 1
+    for a in range(N_ACTIONS - 1, 0, -1):
+        if probs[a] > 0.0:
+            return a
+    return 0
 
 
 @njit(**_JIT)
@@ -339,12 +367,14 @@ def scratch(sizes, L):
 
 
 @njit(**_JIT)
-def policy_batch(params, sizes, offs, obs, n_cells, C, probs, values):
-    """Action probabilities and values for every row of obs (int32[N, L])."""
+def policy_batch(params, sizes, offs, obs, n_cells, C, mask_view, probs, values):
+    """Action probabilities and values for every row of obs (int32[N, L]); with
+    mask_view > 0, moves into a wall have probability 0 (mask_walls)."""
     acts, logits, p, idx, val = scratch(sizes, obs.shape[1])
     for i in range(obs.shape[0]):
         n = active_inputs(obs[i], n_cells, C, idx, val)
         values[i] = forward(params, sizes, offs, idx, val, n, acts, logits)
+        mask_walls(obs[i], mask_view, logits)
         softmax(logits, p)
         for a in range(N_ACTIONS):
             probs[i, a] = p[a]

@@ -27,7 +27,8 @@ from numba import njit
 
 from agents import exact, network, stats
 from agents.network import (N_ACTIONS, active_inputs, backward, forward, init_params, layout,
-                            sample_action, scratch, softmax, transpose_hidden, widest_layer)
+                            mask_walls, sample_action, scratch, softmax, transpose_hidden,
+                            widest_layer)
 from agents.stats import (N_STATS, PER_SAMPLE, REPORTED, S_APPROX_KL, S_CLIP_FRAC, S_ENTROPY,
                           S_EPISODES, S_GRAD_NORM, S_MINIBATCHES, S_POLICY_LOSS, S_RETURN_SUM,
                           S_SAMPLES, S_SUCCESSES, S_VALUE_LOSS)
@@ -165,7 +166,7 @@ def hp_array(cfg: PPOConfig) -> np.ndarray:
 
 
 @njit(**_JIT)
-def ppo_rollout(ls, st, view, shape_range, trail, n_cells, C, params, sizes, offs, hp,
+def ppo_rollout(ls, st, view, shape_range, trail, n_cells, C, mask_view, params, sizes, offs, hp,
                 obs_now, obs_buf, act_buf, logp_buf, val_buf, rew_buf, done_buf, adv_buf, ret_buf,
                 sample_rng, reach, avoid, stats):
     """Collect n_steps x n_envs samples with the current policy; advantages by GAE.
@@ -203,6 +204,7 @@ def ppo_rollout(ls, st, view, shape_range, trail, n_cells, C, params, sizes, off
                 obs_buf[row, k] = obs_now[i, k]
             n = active_inputs(obs_now[i], n_cells, C, idx, val)
             value = forward(params, sizes, offs, idx, val, n, acts, logits)
+            mask_walls(obs_now[i], mask_view, logits)
             lse = softmax(logits, probs)
             a = sample_action(probs, rng_uniform(sample_rng, i))
             actions[i] = a
@@ -254,7 +256,7 @@ def ppo_rollout(ls, st, view, shape_range, trail, n_cells, C, params, sizes, off
 
 
 @njit(**_JIT)
-def ppo_update(n_cells, C, params, sizes, offs, m, v, adam_t, hp, epochs, minibatches,
+def ppo_update(n_cells, C, mask_view, params, sizes, offs, m, v, adam_t, hp, epochs, minibatches,
                obs_buf, act_buf, logp_buf, adv_buf, ret_buf, shuffle_rng, stats):
     """`epochs` passes of minibatch updates of the clipped objective over the rollout.
     Adds to stats (agents.stats) the sums of the per-sample losses, KL and clipped count and
@@ -302,6 +304,7 @@ def ppo_update(n_cells, C, params, sizes, offs, m, v, adam_t, hp, epochs, miniba
                 row = perm[s]
                 n = active_inputs(obs_buf[row], n_cells, C, idx, val)
                 value = forward(params, sizes, offs, idx, val, n, acts, logits)
+                mask_walls(obs_buf[row], mask_view, logits)
                 lse = softmax(logits, probs)
                 a = act_buf[row]
                 logratio = logits[a] - lse - logp_buf[row]
@@ -341,15 +344,15 @@ def ppo_update(n_cells, C, params, sizes, offs, m, v, adam_t, hp, epochs, miniba
 
 
 @njit(**_JIT)
-def ppo_iteration(ls, st, view, shape_range, trail, n_cells, C,
+def ppo_iteration(ls, st, view, shape_range, trail, n_cells, C, mask_view,
                   params, sizes, offs, m, v, adam_t, hp, epochs, minibatches,
                   obs_now, obs_buf, act_buf, logp_buf, val_buf, rew_buf, done_buf, adv_buf, ret_buf,
                   sample_rng, shuffle_rng, reach, avoid, stats):
     """One whole PPO iteration in compiled code: ppo_rollout, then ppo_update."""
-    ppo_rollout(ls, st, view, shape_range, trail, n_cells, C, params, sizes, offs, hp,
+    ppo_rollout(ls, st, view, shape_range, trail, n_cells, C, mask_view, params, sizes, offs, hp,
                 obs_now, obs_buf, act_buf, logp_buf, val_buf, rew_buf, done_buf, adv_buf, ret_buf,
                 sample_rng, reach, avoid, stats)
-    ppo_update(n_cells, C, params, sizes, offs, m, v, adam_t, hp, epochs, minibatches,
+    ppo_update(n_cells, C, mask_view, params, sizes, offs, m, v, adam_t, hp, epochs, minibatches,
                obs_buf, act_buf, logp_buf, adv_buf, ret_buf, shuffle_rng, stats)
 
 
@@ -420,21 +423,21 @@ class PPOLearner:
         st = self.stats
         st[:] = 0.0
         if between is None:
-            ppo_iteration(self.levels, self.state, s.view, s.shape_range, s.trail, s.n_cells, s.cell_channels,
-                          self.params, self.sizes, self.offs, self.m, self.v, self.adam_t, self.hp,
+            ppo_iteration(self.levels, self.state, s.view, s.shape_range, s.trail, s.n_cells,
+                          s.cell_channels, s.mask_view, self.params, self.sizes, self.offs, self.m, self.v, self.adam_t, self.hp,
                           c.epochs, c.minibatches, self.obs_now, self.obs_buf, self.act_buf,
                           self.logp_buf, self.val_buf, self.rew_buf, self.done_buf, self.adv_buf,
                           self.ret_buf, self.sample_rng, self.shuffle_rng, self.reach, self.avoid, st)
         else:
-            ppo_rollout(self.levels, self.state, s.view, s.shape_range, s.trail, s.n_cells, s.cell_channels,
-                        self.params, self.sizes, self.offs, self.hp, self.obs_now, self.obs_buf,
+            ppo_rollout(self.levels, self.state, s.view, s.shape_range, s.trail, s.n_cells,
+                        s.cell_channels, s.mask_view, self.params, self.sizes, self.offs, self.hp, self.obs_now, self.obs_buf,
                         self.act_buf, self.logp_buf, self.val_buf, self.rew_buf, self.done_buf,
                         self.adv_buf, self.ret_buf, self.sample_rng, self.reach, self.avoid, st)
             stop = between()
             for _ in range(c.epochs):
                 if stop:
                     break
-                ppo_update(s.n_cells, s.cell_channels, self.params, self.sizes, self.offs, self.m,
+                ppo_update(s.n_cells, s.cell_channels, s.mask_view, self.params, self.sizes, self.offs, self.m,
                            self.v, self.adam_t, self.hp, 1, c.minibatches, self.obs_buf,
                            self.act_buf, self.logp_buf, self.adv_buf, self.ret_buf,
                            self.shuffle_rng, st)

@@ -151,6 +151,12 @@ def sample_actions(probs: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Inverse-CDF sampling with given uniforms: reproducible from the uniforms alone."""
     cdf = np.cumsum(probs, axis=1)
     a = (u[:, None] > cdf[:, :-1]).sum(axis=1)
+    # never an action of probability 0 (one the agent's wall mask rules out), even when
+    # rounding leaves u past the sum or u is 0
+    possible = probs > 0
+    first = np.argmax(possible, axis=1)
+    last = probs.shape[1] - 1 - np.argmax(possible[:, ::-1], axis=1)
+    a = np.clip(a, first, last)
     return a.astype(np.int32)
 
 

@@ -92,6 +92,15 @@ class ObsSpec(NamedTuple):
     shape_range: int   # kinds visible up to this Chebyshev distance (colours: whole view)
     trail: bool = False  # each cell also says whether the agent has stood on it this episode
     pooled: bool = False  # also, per direction, which channels are on anywhere that way
+    # Not an input: the policy reads the four cells beside the agent and never chooses a
+    # move into a wall (agents.network.mask_walls). Kept here because every user of the
+    # observation (training, deployment, the agent file) must read it the same way.
+    wall_mask: bool = False
+
+    @property
+    def mask_view(self) -> int:
+        """The window width the policy's wall mask reads, or 0 without a mask."""
+        return self.view if self.wall_mask and not self.full else 0
 
     @property
     def full(self) -> bool:
@@ -131,6 +140,7 @@ class ObsSpec(NamedTuple):
     def to_dict(self) -> dict:
         return {"view": self.view, "height": self.height, "width": self.width,
                 "shape_range": self.shape_range, "trail": self.trail, "pooled": self.pooled,
+                "wall_mask": self.wall_mask,
                 "cell_channels": self.cell_channels,
                 "channels": world.cell_channel_names(self.full, self.trail),
                 "globals": list(world.GLOBALS)}
@@ -157,7 +167,7 @@ class ObsSpec(NamedTuple):
 
 
 def obs_spec(view: int, shape_range: int | None, height: int, width: int,
-             trail: bool = False, pooled: bool = False) -> ObsSpec:
+             trail: bool = False, pooled: bool = False, wall_mask: bool = False) -> ObsSpec:
     """The observation spec for a view setting and the padded grid size of a set
     (the size matters only for the full view, which has no pooled inputs: its
     directions are not the agent's)."""
@@ -165,7 +175,7 @@ def obs_spec(view: int, shape_range: int | None, height: int, width: int,
         return ObsSpec(view, height, width, max(height, width), trail)
     half = view // 2
     sr = half if shape_range is None else min(shape_range, half)
-    return ObsSpec(view, view, view, sr, trail, pooled)
+    return ObsSpec(view, view, view, sr, trail, pooled, wall_mask)
 
 
 def event_index(name: str, zone_names: tuple[str, ...]) -> list[int]:

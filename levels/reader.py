@@ -20,7 +20,7 @@ from levels.model import (
 from levels.reach import file_goal_problems
 from levels.schema import (
     AGENT, CHAPTER, CONTROL, DESIGN, FORMAT_VERSION, GAP, LABELS, LEARNER, LEGEND, LEVEL,
-    NOVELTY_NEEDS_TRAIL, POOLED_NEEDS_WINDOW,
+    NOVELTY_NEEDS_TRAIL, POOLED_NEEDS_WINDOW, WALL_MASK_NEEDS_WINDOW,
     PALETTE, PREDICTION, RULES, SET_TITLES, SETS, TOP, UPGRADE,
 )
 from levels.symbols import BUILTIN, describe_entry
@@ -210,6 +210,9 @@ class Reader(Checker):
         a.pooled = self.get_bool(t, AGENT["pooled"], p)
         if a.pooled and a.view == world.VIEW_FULL:
             self.at_value(p + ("pooled",), POOLED_NEEDS_WINDOW)
+        a.wall_mask = self.get_bool(t, AGENT["wall_mask"], p)
+        if a.wall_mask and a.view == world.VIEW_FULL:
+            self.at_value(p + ("wall_mask",), WALL_MASK_NEEDS_WINDOW)
         if a.learner.get("novelty", 0) and not a.trail:  # as agents.ppo.PPOLearner refuses it
             self.at_value(p + ("novelty",), NOVELTY_NEEDS_TRAIL)
         a.pretrain_steps = self.get_int(t, AGENT["pretrain_steps"], p)

@@ -176,6 +176,9 @@ AGENT = _table(
     Key("pooled", "bool", "the agent also sees, for each direction (up, down, left, right), "
         "what lies anywhere that way in its view, so what it learns of \"a yellow thing up "
         "there\" holds wherever up there it is (shared weights; not with the full view)", False),
+    Key("wall_mask", "bool", "the agent never chooses a move into a wall beside it: such "
+        "moves are masked out of its policy (invalid-action masking; not with the full view)",
+        False),
     Key("mirror", "bool", "the agent also trains on each level turned upside down, so a "
         "path it learns above an obstacle it also learns below (data augmentation)", False),
     Key("steps", "int", "the training budget in environment steps", 200_000, 1, MAX_BUDGET),
@@ -220,6 +223,10 @@ NOVELTY_NEEDS_TRAIL = ("'novelty' needs the agent's trail (trail = true in [agen
 # Directions are the agent's own only in a window centred on it.
 POOLED_NEEDS_WINDOW = ("'pooled' needs a window view (view = 3, 5, ...): in the full view the "
                        "directions are the grid's, not the agent's")
+
+# The walls beside the agent are at fixed cells only in a window centred on it.
+WALL_MASK_NEEDS_WINDOW = ("'wall_mask' needs a window view (view = 3, 5, ...): in the full view "
+                          "the agent's neighbours are not at fixed cells")
 
 # Learner hyperparameter names, in PPOConfig's field order (a test keeps them in step).
 HYPERPARAMETERS = tuple(LEARNER)

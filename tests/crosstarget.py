@@ -64,6 +64,11 @@ def reference_hashes() -> dict:
     lf.agent.pooled = True
     r4 = train_file(lf, seed=REFERENCE_SEED + 3, steps=REFERENCE_STEPS // 3, config=cfg)
     out["weights_pooled"] = _digest(r4.agent.params)
+    # The wall mask (chapter 0)
+    lf.agent.pooled = False
+    lf.agent.wall_mask = True
+    r5 = train_file(lf, seed=REFERENCE_SEED + 4, steps=REFERENCE_STEPS // 3, config=cfg)
+    out["weights_wall_mask"] = _digest(r5.agent.params)
     return out
 
 

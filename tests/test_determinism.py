@@ -32,6 +32,7 @@ GOLDEN = {
     "weights_3_layers": "86118d72d65ee805",
     "weights_trail_novelty": "63d73f5c01c034a0",
     "weights_pooled": "a6166fe21866bac7",
+    "weights_wall_mask": "eeda9b40d1d5622e",
 }
 
 TARGETS = ("generic", "haswell", "skylake-avx512", "host")

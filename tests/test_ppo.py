@@ -171,7 +171,7 @@ def test_sparse_first_layer_equals_dense(view, trail, pooled):
     params += np.random.default_rng(0).standard_normal(n).astype(np.float32) * 0.1
     probs = np.zeros((3, 4), np.float32)
     values = np.zeros(3, np.float32)
-    policy_batch(params, sizes, offs, obs, spec.n_cells, spec.cell_channels, probs, values)
+    policy_batch(params, sizes, offs, obs, spec.n_cells, spec.cell_channels, 0, probs, values)
     # the same network in dense numpy on the one-hot input
     agent = PPOAgent(spec, PPOConfig(hidden=hidden), params)
     w = agent.weights()
