@@ -166,8 +166,8 @@ def hp_array(cfg: PPOConfig) -> np.ndarray:
 
 
 @njit(**_JIT)
-def ppo_rollout(ls, st, view, shape_range, trail, n_cells, C, mask_view, params, sizes, offs, hp,
-                obs_now, obs_buf, act_buf, logp_buf, val_buf, rew_buf, done_buf, adv_buf, ret_buf,
+def ppo_rollout(ls, st, view, shape_range, trail, n_cells, C, mask_view, params, sizes, offs,
+                hp, obs_now, obs_buf, act_buf, logp_buf, val_buf, rew_buf, done_buf, adv_buf, ret_buf,
                 sample_rng, reach, avoid, stats):
     """Collect n_steps x n_envs samples with the current policy; advantages by GAE.
 
@@ -256,8 +256,8 @@ def ppo_rollout(ls, st, view, shape_range, trail, n_cells, C, mask_view, params,
 
 
 @njit(**_JIT)
-def ppo_update(n_cells, C, mask_view, params, sizes, offs, m, v, adam_t, hp, epochs, minibatches,
-               obs_buf, act_buf, logp_buf, adv_buf, ret_buf, shuffle_rng, stats):
+def ppo_update(n_cells, C, mask_view, params, sizes, offs, m, v, adam_t, hp, epochs,
+               minibatches, obs_buf, act_buf, logp_buf, adv_buf, ret_buf, shuffle_rng, stats):
     """`epochs` passes of minibatch updates of the clipped objective over the rollout.
     Adds to stats (agents.stats) the sums of the per-sample losses, KL and clipped count and
     of the per-minibatch gradient norms, and to S_SAMPLES, S_MINIBATCHES the sample and
@@ -349,11 +349,11 @@ def ppo_iteration(ls, st, view, shape_range, trail, n_cells, C, mask_view,
                   obs_now, obs_buf, act_buf, logp_buf, val_buf, rew_buf, done_buf, adv_buf, ret_buf,
                   sample_rng, shuffle_rng, reach, avoid, stats):
     """One whole PPO iteration in compiled code: ppo_rollout, then ppo_update."""
-    ppo_rollout(ls, st, view, shape_range, trail, n_cells, C, mask_view, params, sizes, offs, hp,
-                obs_now, obs_buf, act_buf, logp_buf, val_buf, rew_buf, done_buf, adv_buf, ret_buf,
+    ppo_rollout(ls, st, view, shape_range, trail, n_cells, C, mask_view, params, sizes, offs,
+                hp, obs_now, obs_buf, act_buf, logp_buf, val_buf, rew_buf, done_buf, adv_buf, ret_buf,
                 sample_rng, reach, avoid, stats)
-    ppo_update(n_cells, C, mask_view, params, sizes, offs, m, v, adam_t, hp, epochs, minibatches,
-               obs_buf, act_buf, logp_buf, adv_buf, ret_buf, shuffle_rng, stats)
+    ppo_update(n_cells, C, mask_view, params, sizes, offs, m, v, adam_t, hp, epochs,
+               minibatches, obs_buf, act_buf, logp_buf, adv_buf, ret_buf, shuffle_rng, stats)
 
 
 
@@ -424,22 +424,24 @@ class PPOLearner:
         st[:] = 0.0
         if between is None:
             ppo_iteration(self.levels, self.state, s.view, s.shape_range, s.trail, s.n_cells,
-                          s.cell_channels, s.mask_view, self.params, self.sizes, self.offs, self.m, self.v, self.adam_t, self.hp,
-                          c.epochs, c.minibatches, self.obs_now, self.obs_buf, self.act_buf,
-                          self.logp_buf, self.val_buf, self.rew_buf, self.done_buf, self.adv_buf,
-                          self.ret_buf, self.sample_rng, self.shuffle_rng, self.reach, self.avoid, st)
+                          s.cell_channels, s.mask_view, self.params, self.sizes, self.offs,
+                          self.m, self.v, self.adam_t, self.hp, c.epochs, c.minibatches,
+                          self.obs_now, self.obs_buf, self.act_buf, self.logp_buf, self.val_buf,
+                          self.rew_buf, self.done_buf, self.adv_buf, self.ret_buf,
+                          self.sample_rng, self.shuffle_rng, self.reach, self.avoid, st)
         else:
             ppo_rollout(self.levels, self.state, s.view, s.shape_range, s.trail, s.n_cells,
-                        s.cell_channels, s.mask_view, self.params, self.sizes, self.offs, self.hp, self.obs_now, self.obs_buf,
-                        self.act_buf, self.logp_buf, self.val_buf, self.rew_buf, self.done_buf,
-                        self.adv_buf, self.ret_buf, self.sample_rng, self.reach, self.avoid, st)
+                        s.cell_channels, s.mask_view, self.params, self.sizes, self.offs, self.hp,
+                        self.obs_now, self.obs_buf, self.act_buf, self.logp_buf, self.val_buf,
+                        self.rew_buf, self.done_buf, self.adv_buf, self.ret_buf, self.sample_rng,
+                        self.reach, self.avoid, st)
             stop = between()
             for _ in range(c.epochs):
                 if stop:
                     break
-                ppo_update(s.n_cells, s.cell_channels, s.mask_view, self.params, self.sizes, self.offs, self.m,
-                           self.v, self.adam_t, self.hp, 1, c.minibatches, self.obs_buf,
-                           self.act_buf, self.logp_buf, self.adv_buf, self.ret_buf,
+                ppo_update(s.n_cells, s.cell_channels, s.mask_view, self.params, self.sizes,
+                           self.offs, self.m, self.v, self.adam_t, self.hp, 1, c.minibatches,
+                           self.obs_buf, self.act_buf, self.logp_buf, self.adv_buf, self.ret_buf,
                            self.shuffle_rng, st)
                 stop = between()
         self.steps += c.batch
