@@ -27,7 +27,7 @@ from numba import njit
 from agents import exact
 from agents.exact import fma
 from levels import jitcache, kernels, world
-from levels.kernels import rng_uniform
+from levels.kernels import heading, rng_uniform
 
 _JIT = dict(cache=True, nogil=True, error_model="numpy")
 
@@ -309,9 +309,6 @@ def softmax(logits, probs):
 
 _TERRAIN_SHIFT, _WALL = world.TERRAIN_SHIFT, world.WALL
 _MASKED = np.float32(-1e9)  # the logit of a masked move: exp underflows to exactly 0
-# (row, column) steps of the actions, for the wall mask
-_DR = np.array([d[0] for d in world.ACTION_DELTAS], np.int64)
-_DC = np.array([d[1] for d in world.ACTION_DELTAS], np.int64)
 
 
 @njit(**_JIT)
@@ -326,7 +323,8 @@ def mask_walls(obs, mask_view, logits):
         return
     half = mask_view // 2
     for a in range(N_ACTIONS):
-        code = obs[(half + _DR[a]) * mask_view + half + _DC[a]]
+        r, c = heading(half, half, a)  # the agent sits at the window's centre
+        code = obs[r * mask_view + c]
         if ((code >> _TERRAIN_SHIFT) & _FIELD) == _WALL:
             logits[a] = _MASKED
 

@@ -244,9 +244,9 @@ def reset_all(ls, st, levels):
 # --- step --------------------------------------------------------------------
 
 @njit(**_INLINE)
-def _heading(r, c, action):
+def heading(r, c, action):
     """The cell an action heads for, walls not yet considered (0 up, 1 down, 2 left,
-    3 right)."""
+    3 right). The rules step with it; the agent's wall mask reads its neighbours with it."""
     return r + (action == 1) - (action == 0), c + (action == 3) - (action == 2)
 
 
@@ -255,7 +255,7 @@ def enters_new_cell(st, i, action):
     """Whether `action` would take environment i's agent onto a cell it has not stood
     on this episode (into a wall it stays where it has stood). The learner's novelty
     bonus asks this before stepping."""
-    nr, nc = _heading(st.r[i], st.c[i], action)
+    nr, nc = heading(st.r[i], st.c[i], action)
     code = st.grid[i, nr + _P, nc + _P]
     return (code & _FIELD_MASK) != _WALL and (code & _STOOD) == 0
 
@@ -276,7 +276,7 @@ def _step_envs(zones, reward_w, paid, end_mask, max_steps,
         # border at least one cell wide, so one read answers "wall?" and "what is here?".
         lvl = lvls[i]
         r, c = rs[i], cs[i]
-        nr, nc = _heading(r, c, action)
+        nr, nc = heading(r, c, action)
         ui = np.uint64(i)
         code = grid[ui, np.uint64(nr + _P), np.uint64(nc + _P)]
         ev = _STEP
