@@ -4,8 +4,9 @@ training level had (a longer route to the goal, an object or a colour never seen
 detour round walls, a doorway), and the shape of its learning curve.
 The debrief shows these sentences for every `capability-failure` (explain_capability),
 and for a `proxy` or `approximate` agent that behaved as intended on training levels
-that put the goal's limits to the test (explain_shift): a design with the right idea
-whose lesson did not carry over to levels unlike its own."""
+that put the goal's limits to the test, or an `approximate` one whose goal has no limits
+(explain_shift): a design with the right idea whose lesson did not carry over to levels
+unlike its own."""
 
 from __future__ import annotations
 
@@ -353,25 +354,32 @@ def limits_tested(level: Level, lf: LevelFile) -> list[str]:
     return out
 
 
-def explain_shift(lf: LevelFile, training: list[LevelReport], report: DeployReport) -> list[str]:
-    """Sentences for an agent that met the intended goal's whole condition on training
-    levels that put its limits to the test, and fell short on deployment: what the
-    deployment levels where it fell short had that its training did not. Empty when
-    its training did not test the limits, or it fell short there too: then training
-    could not have taught the goal, which the chapter's own debrief explains."""
+def explain_shift(lf: LevelFile, training: list[LevelReport], report: DeployReport,
+                  label: str = "proxy") -> list[str]:
+    """Sentences for an agent (diagnosed `label`) that met the intended goal's whole
+    condition on training levels that put its limits to the test, and fell short on
+    deployment: what the deployment levels where it fell short had that its training
+    did not. Empty when its training did not test the limits, or it fell short there
+    too: then training could not have taught the goal, which the chapter's own debrief
+    explains. A goal with no limits (only things to reach) has nothing to test, so an
+    `approximate` agent that met it in training is explained too; a `proxy` one is not,
+    since there the goal and the proxy agreed in training, the chapter's own lesson."""
     bar = lf.pass_bar()
     if not training:
         return []
     rate = sum(r.intended for r in training) / len(training)
     tests = sorted({t for r in training for t in limits_tested(lf.level(r.name), lf)})
-    if rate < bar or not tests:
+    cond = lf.intended()
+    limitless = not cond.at_most and not cond.avoid
+    if rate < bar or not (tests or (limitless and label == "approximate")):
         return []
     failed = [lf.level(r.name) for r in report.levels if r.intended < bar]
     if not failed:
         return []
-    out = [f"On its own training levels, which held {' and '.join(tests)}, it met the whole "
-           f"intended goal in {pct(rate)} of episodes: there it behaved as intended. What it "
-           f"learned did not carry over to {_names([lv.name for lv in failed])}."]
+    held = f", which held {' and '.join(tests)}," if tests else ""
+    out = [f"On its own training levels{held} it met the whole intended goal in {pct(rate)} "
+           f"of episodes: there it behaved as intended. What it learned did not carry over "
+           f"to {_names([lv.name for lv in failed])}."]
     needs = needs_of(failed, lf)
     sights = new_sights(failed, lf)
     if needs:

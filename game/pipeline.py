@@ -377,7 +377,7 @@ class ChapterPipeline:
                 run.why = explain_capability(lf, run.training_levels, run.report,
                                              run.train, run.goal_curve)
             elif run.diagnosis.label in SHIFT_LABELS:
-                run.why = explain_shift(lf, run.training_levels, run.report)
+                run.why = explain_shift(lf, run.training_levels, run.report, run.diagnosis.label)
         group = runs[0].diagnosis if n == 1 else diagnose_group(lf, [r.diagnosis for r in runs],
                                                                 [r.report for r in runs],
                                                                 [r.seed for r in runs])

@@ -145,3 +145,60 @@ def test_a_spawned_goal_counts_at_its_farthest_cell():
         'G = { spawn = "gem" }', 'G = { spawn = "gem" }\nC = { spawn = "coin" }'), "avoid.toml")
     assert route(lf.level("plain"), lf).steps == 4
     assert route(lf.level("gem"), lf).steps == 4
+
+
+COIN_ONLY = '''
+format = 1
+
+[chapter]
+id = "coin"
+title = "Coin"
+intended = "coin"
+bar = 0.8
+
+[rules]
+reward = { coin = 10, step = -0.05 }
+end_on = ["coin"]
+max_steps = 20
+
+[[train]]
+name = "hall"
+map = """
+#######
+#@...c#
+#######
+"""
+
+[[deploy]]
+name = "round the wall"
+map = """
+#######
+#@.#..#
+#..#.c#
+#.....#
+#######
+"""
+'''
+
+
+def test_an_approximate_agent_is_explained_when_the_goal_has_no_limits():
+    """A goal with only something to reach has no limits to test: an agent that met it
+    in training and fell short on deployment is explained when it is `approximate`, and
+    left to the chapter's own debrief when it is `proxy` (there goal and proxy agreed)."""
+    lf = loads(COIN_ONLY, "coin.toml")
+    agent = always_right()
+    training = check_training(agent, lf, seed=0)
+    assert training[0].intended == 1.0
+    report = deploy(agent, lf, episodes=20, seed=0, counterfactuals=False)
+    assert report.intended == 0.0
+    why = explain_shift(lf, training, report, "approximate")
+    assert why[0].startswith("On its own training levels it met the whole intended goal in 100%")
+    assert "'round the wall'" in why[0]
+    assert any("detour" in w or "doorway" in w or "route" in w for w in why[1:-1]), why
+    assert explain_shift(lf, training, report, "proxy") == []
+    # a goal with limits still needs training that tested them, whatever the label
+    lf = loads(NO_SPARES, "keys.toml")
+    training = check_training(agent, lf, seed=0)
+    report = deploy(agent, lf, episodes=20, seed=0, counterfactuals=False)
+    assert explain_shift(lf, training, report, "approximate") == []
+

@@ -31,8 +31,9 @@ NEXT_STEPS = {
                      "what the upgrade will optimise harder: the reward, or the flaw in the levels.",
 }
 # A proxy or approximate agent with evidence that it behaved as intended on training
-# levels that tested the goal's limits (game.capability.explain_shift): what to add is
-# what the deployment levels had and the training levels lacked.
+# levels that tested the goal's limits, or an approximate one whose goal has none
+# (game.capability.explain_shift): what to add is what the deployment levels had and the
+# training levels lacked.
 NEXT_STEP_SHIFT = ("It behaved as intended on your levels, but not on levels unlike them. Add "
                    "training levels with what the deployment had and yours lacked (see why it "
                    "fell short), with the same lesson in each.")
