@@ -355,7 +355,7 @@ def limits_tested(level: Level, lf: LevelFile) -> list[str]:
 
 
 def explain_shift(lf: LevelFile, training: list[LevelReport], report: DeployReport,
-                  label: str = "proxy") -> list[str]:
+                  label: str) -> list[str]:
     """Sentences for an agent (diagnosed `label`) that met the intended goal's whole
     condition on training levels that put its limits to the test, and fell short on
     deployment: what the deployment levels where it fell short had that its training

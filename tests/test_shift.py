@@ -115,7 +115,7 @@ def test_a_right_idea_that_did_not_carry_over_is_explained():
     assert training[0].intended == 1.0 and training[0].probes["spare-keys"] == 0.0
     report = deploy(agent, lf, episodes=20, seed=0, counterfactuals=False)
     assert diagnose(lf, report).label == "proxy"
-    why = explain_shift(lf, training, report)
+    why = explain_shift(lf, training, report, "proxy")
     assert "which held more than one key" in why[0] and "in 100% of episodes" in why[0]
     assert "'spares ahead'" in why[0]
     assert "can need a route of 6 steps" in why[1] and "the longest in training was 2" in why[1]
@@ -130,12 +130,12 @@ def test_no_shift_evidence_when_training_could_not_teach_the_goal():
         lf = loads(text, "keys.toml")
         training = check_training(agent, lf, seed=0)
         report = deploy(agent, lf, episodes=20, seed=0, counterfactuals=False)
-        assert explain_shift(lf, training, report) == []
+        assert explain_shift(lf, training, report, "proxy") == []
     # nothing to explain when it passed
     lf = loads(KEYS.replace("#@kk...h.#", "#@k....h.#"), "keys.toml")
     training = check_training(agent, lf, seed=0)
     report = deploy(agent, lf, episodes=20, seed=0, counterfactuals=False)
-    assert report.intended == 1.0 and explain_shift(lf, training, report) == []
+    assert report.intended == 1.0 and explain_shift(lf, training, report, "proxy") == []
 
 
 def test_a_spawned_goal_counts_at_its_farthest_cell():
