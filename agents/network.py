@@ -27,7 +27,7 @@ from numba import njit
 from agents import exact
 from agents.exact import fma
 from levels import jitcache, kernels, world
-from levels.kernels import heading, rng_uniform
+from levels.kernels import heading, is_wall, rng_uniform
 
 _JIT = dict(cache=True, nogil=True, error_model="numpy")
 
@@ -307,7 +307,6 @@ def softmax(logits, probs):
     return mm + exact.log(s)
 
 
-_TERRAIN_SHIFT, _WALL = world.TERRAIN_SHIFT, world.WALL
 _MASKED = np.float32(-1e9)  # the logit of a masked move: exp underflows to exactly 0
 
 
@@ -325,7 +324,7 @@ def mask_walls(obs, mask_view, logits):
     for a in range(N_ACTIONS):
         r, c = heading(half, half, a)  # the agent sits at the window's centre
         code = obs[r * mask_view + c]
-        if ((code >> _TERRAIN_SHIFT) & _FIELD) == _WALL:
+        if is_wall(code):
             logits[a] = _MASKED
 
 

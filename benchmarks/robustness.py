@@ -88,7 +88,10 @@ def chapter_path(number: int, learner: dict | None = None) -> Path:
     import tempfile
     lines = path.read_text(encoding="utf-8").splitlines()
     at = lines.index("[agent]") + 1
-    lines[at:at] = [f"{k} = {v}" for k, v in learner.items()]
+    end = next((i for i in range(at, len(lines)) if lines[i].startswith("[")), len(lines))
+    # A key the chapter already sets is replaced (TOML refuses a key set twice)
+    kept = [line for line in lines[at:end] if line.split("=")[0].strip() not in learner]
+    lines[at:end] = [f"{k} = {v}" for k, v in learner.items()] + kept
     folder = Path(tempfile.mkdtemp(prefix="mesa-robustness-"))
     copy = folder / path.name
     copy.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -42,7 +42,8 @@ _R_WATCHES, _R_COUNTED, _R_LAST_EVENT = world.R_WATCHES, world.R_COUNTED, world.
 _R_REMOVED = world.R_REMOVED
 _N_GLOBALS = world.N_GLOBALS
 _P = world.PAD
-_KIND_SHIFT, _COLOR_SHIFT, _AGENT_SHIFT = world.KIND_SHIFT, world.COLOR_SHIFT, world.AGENT_SHIFT
+_TERRAIN_SHIFT, _KIND_SHIFT = world.TERRAIN_SHIFT, world.KIND_SHIFT
+_COLOR_SHIFT, _AGENT_SHIFT = world.COLOR_SHIFT, world.AGENT_SHIFT
 # The trail: the rules set this bit in the code grid on every cell the agent stands on
 # during an episode (observed only with a trail; see _observe_envs).
 _STOOD = 1 << world.TRAIL_SHIFT
@@ -251,13 +252,20 @@ def heading(r, c, action):
 
 
 @njit(**_INLINE)
+def is_wall(code):
+    """Whether a packed cell code, of the grid or of an observation, is a wall: the
+    rules' bump, the novelty bonus and the learner's wall mask share this one test."""
+    return ((code >> _TERRAIN_SHIFT) & _FIELD_MASK) == _WALL
+
+
+@njit(**_INLINE)
 def enters_new_cell(st, i, action):
     """Whether `action` would take environment i's agent onto a cell it has not stood
     on this episode (into a wall it stays where it has stood). The learner's novelty
     bonus asks this before stepping."""
     nr, nc = heading(st.r[i], st.c[i], action)
     code = st.grid[i, nr + _P, nc + _P]
-    return (code & _FIELD_MASK) != _WALL and (code & _STOOD) == 0
+    return not is_wall(code) and (code & _STOOD) == 0
 
 
 # Stepping and observing run as batch loops over environments [i0, i1): one call
@@ -280,7 +288,7 @@ def _step_envs(zones, reward_w, paid, end_mask, max_steps,
         ui = np.uint64(i)
         code = grid[ui, np.uint64(nr + _P), np.uint64(nc + _P)]
         ev = _STEP
-        if code & _FIELD_MASK == _WALL:
+        if is_wall(code):
             ev = _STEP | _BUMP
             nr, nc = r, c
             code = grid[ui, np.uint64(r + _P), np.uint64(c + _P)]

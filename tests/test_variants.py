@@ -139,3 +139,13 @@ def test_figures_are_shares_of_seed_runs_and_runs_pool_by_variant():
     assert total["naive_lesson_rate"] == 0.75 and total["fix_pass_rate"] == 1.0
     assert total["capability_failure_rate"] == round(1 / 6, 4)
     assert not robustness.on_target(naive)  # 3 of 4 is below 9 of 10
+
+
+def test_learner_overrides_replace_a_setting_the_chapter_already_has():
+    # Chapter 3 sets novelty and steps itself; a second key in [agent] would be a TOML
+    # error in every worker, so an override replaces it and a new key is added.
+    path = robustness.chapter_path(3, {"novelty": 0, "gamma": 0.9})
+    lf = load(path)
+    assert lf.agent.learner["novelty"] == 0 and lf.agent.learner["gamma"] == 0.9
+    assert lf.agent.learner["entropy_start"] == load(find_chapter("3")).agent.learner["entropy_start"]
+    assert robustness.chapter_path(3, {}) == find_chapter("3")
