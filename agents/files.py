@@ -97,12 +97,14 @@ def _spec(d, where: str) -> ObsSpec:
     try:
         spec = ObsSpec(int(d["view"]), int(d["height"]), int(d["width"]), int(d["shape_range"]),
                        bool(d.get("trail", False)), bool(d.get("pooled", False)),
-                       bool(d.get("wall_mask", False)))
+                       bool(d.get("wall_mask", False)), bool(d.get("far_kinds", False)))
     except (KeyError, TypeError, ValueError):
         raise AgentFileError(f"{where}: the observation spec in the metadata is incomplete") from None
     if spec.view != world.VIEW_FULL and not (spec.view % 2 == 1 and 1 <= spec.view <= world.MAX_VIEW
                                              and spec.height == spec.width == spec.view):
         raise AgentFileError(f"{where}: the observation spec's view {spec.view} is not valid")
+    if spec.far_kinds and not spec.pooled:
+        raise AgentFileError(f"{where}: the observation spec has far kinds without pooled inputs")
     if d.get("cell_channels") != spec.cell_channels or d.get("globals") != list(world.GLOBALS):
         raise AgentFileError(f"{where}: the agent was made for another observation layout "
                              f"({d.get('cell_channels')} channels per cell, globals "

@@ -163,7 +163,7 @@ def train(levels: LevelSet, spec: ObsSpec, config: PPOConfig = PPOConfig(), seed
 
 def file_spec(lf: LevelFile, levels: LevelSet) -> ObsSpec:
     return obs_spec(lf.agent.view, lf.agent.shape_range, *levels.terrain.shape[1:], lf.agent.trail,
-                    lf.agent.pooled, lf.agent.wall_mask)
+                    lf.agent.pooled, lf.agent.wall_mask, lf.agent.far_kinds)
 
 
 def file_pad(lf: LevelFile) -> tuple[int, int] | None:

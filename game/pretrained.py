@@ -34,7 +34,7 @@ def settings_hash(lf: LevelFile) -> str:
     budget and seed: the view and every learner setting the file overrides."""
     a = lf.agent
     doc = {"view": a.view, "shape_range": a.shape_range, "learner": a.learner}
-    for flag in ("trail", "pooled", "mirror", "wall_mask"):  # only when on, so older agents' names still hold
+    for flag in ("trail", "pooled", "mirror", "wall_mask", "far_kinds"):  # only when on, so older agents' names still hold
         if getattr(a, flag):
             doc[flag] = True
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:6]

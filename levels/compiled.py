@@ -96,6 +96,7 @@ class ObsSpec(NamedTuple):
     # move into a wall (agents.network.mask_walls). Kept here because every user of the
     # observation (training, deployment, the agent file) must read it the same way.
     wall_mask: bool = False
+    far_kinds: bool = False  # also, per direction, which kinds lie that way in the whole level
 
     @property
     def mask_view(self) -> int:
@@ -120,27 +121,35 @@ class ObsSpec(NamedTuple):
         return world.N_POOL_DIRECTIONS * self.cell_channels if self.pooled else 0
 
     @property
+    def n_far(self) -> int:
+        """With `far_kinds`, one 0/1 flag per direction and object kind (world.N_FAR_KINDS)."""
+        return world.N_FAR_KINDS if self.far_kinds else 0
+
+    @property
     def length(self) -> int:
-        """Length of the int32 code vector: the cells, the globals, the pooled flags."""
-        return self.n_cells + world.N_GLOBALS + self.n_pooled
+        """Length of the int32 code vector: the cells, the globals, the pooled flags and
+        the far kinds."""
+        return self.n_cells + world.N_GLOBALS + self.n_pooled + self.n_far
 
     @property
     def typical_active(self) -> int:
         """About how many inputs are on at once (the first layer's fan-in at
         initialisation): one per cell and global, and with `pooled` some four per
-        direction (walls, a colour or two, the trail)."""
-        return self.n_cells + world.N_GLOBALS + (4 * world.N_POOL_DIRECTIONS if self.pooled else 0)
+        direction (walls, a colour or two, the trail), and with `far_kinds` some two
+        kinds per direction."""
+        return (self.n_cells + world.N_GLOBALS + (4 * world.N_POOL_DIRECTIONS if self.pooled else 0)
+                + (2 * world.N_POOL_DIRECTIONS if self.far_kinds else 0))
 
     @property
     def dense_length(self) -> int:
         """Length of the equivalent one-hot vector (the network's input size): the
         cells' channels, then the globals and pooled flags as they are."""
-        return self.n_cells * self.cell_channels + world.N_GLOBALS + self.n_pooled
+        return self.n_cells * self.cell_channels + world.N_GLOBALS + self.n_pooled + self.n_far
 
     def to_dict(self) -> dict:
         return {"view": self.view, "height": self.height, "width": self.width,
                 "shape_range": self.shape_range, "trail": self.trail, "pooled": self.pooled,
-                "wall_mask": self.wall_mask,
+                "wall_mask": self.wall_mask, "far_kinds": self.far_kinds,
                 "cell_channels": self.cell_channels,
                 "channels": world.cell_channel_names(self.full, self.trail),
                 "globals": list(world.GLOBALS)}
@@ -167,7 +176,8 @@ class ObsSpec(NamedTuple):
 
 
 def obs_spec(view: int, shape_range: int | None, height: int, width: int,
-             trail: bool = False, pooled: bool = False, wall_mask: bool = False) -> ObsSpec:
+             trail: bool = False, pooled: bool = False, wall_mask: bool = False,
+             far_kinds: bool = False) -> ObsSpec:
     """The observation spec for a view setting and the padded grid size of a set
     (the size matters only for the full view, which has no pooled inputs: its
     directions are not the agent's)."""
@@ -175,7 +185,7 @@ def obs_spec(view: int, shape_range: int | None, height: int, width: int,
         return ObsSpec(view, height, width, max(height, width), trail)
     half = view // 2
     sr = half if shape_range is None else min(shape_range, half)
-    return ObsSpec(view, view, view, sr, trail, pooled, wall_mask)
+    return ObsSpec(view, view, view, sr, trail, pooled, wall_mask, far_kinds)
 
 
 def event_index(name: str, zone_names: tuple[str, ...]) -> list[int]:

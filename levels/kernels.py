@@ -52,6 +52,7 @@ _FIELD_MASK = world.FIELD_MASK
 _KIND_CLEAR = ~(world.FIELD_MASK << world.KIND_SHIFT)
 _CH_KIND0, _CH_COLOR0 = world.CH_KIND0, world.CH_COLOR0
 _N_WAYS = world.N_POOL_DIRECTIONS
+_N_CELL_CHANNELS = world.N_CELL_CHANNELS
 
 
 # --- random numbers ------------------------------------------------------------
@@ -386,8 +387,8 @@ def step_all(ls, st, actions, events, rewards, dones, auto_reset):
 # --- observe -----------------------------------------------------------------
 
 @njit(**_JIT)
-def _observe_envs(grid, rs, cs, cams, keys, lvls, trigger, cue, i0, i1, view, shape_range,
-                  with_trail, out):
+def _observe_envs(grid, rs, cs, cams, keys, lvls, trigger, cue, obj_kind, obj_r, obj_c, alive,
+                  i0, i1, view, shape_range, with_trail, out):
     """Observations of environments i0 <= i < i1 into out[i] (see the note above
     _step_envs: the body is written out here, not in a per-environment helper).
     with_trail: each cell's code also says whether the agent has stood on it this
@@ -424,8 +425,13 @@ def _observe_envs(grid, rs, cs, cams, keys, lvls, trigger, cue, i0, i1, view, sh
                         if dr > shape_range or -dr > shape_range or dc > shape_range or -dc > shape_range:
                             out[i, k] &= _KIND_CLEAR
                         k += 1
-        if out.shape[1] > view * view + _N_GLOBALS:  # pooled flags (ObsSpec.pooled)
-            _pool_window(out, i0, i1, view)
+        first = view * view + _N_GLOBALS
+        if out.shape[1] > first:  # pooled flags (ObsSpec.pooled)
+            C = _N_CELL_CHANNELS + (1 if with_trail else 0)
+            _pool_window(out, i0, i1, view, C)
+            if out.shape[1] > first + _N_WAYS * C:  # and the far kinds (ObsSpec.far_kinds)
+                _pool_far_kinds(rs, cs, lvls, obj_kind, obj_r, obj_c, alive, out, i0, i1,
+                                first + _N_WAYS * C)
     else:
         H, W = grid.shape[1] - 2 * _P, grid.shape[2] - 2 * _P
         g0 = H * W
@@ -444,17 +450,42 @@ def _observe_envs(grid, rs, cs, cams, keys, lvls, trigger, cue, i0, i1, view, sh
 
 
 @njit(**_JIT)
-def _pool_window(out, i0, i1, view):
+def _pool_far_kinds(rs, cs, lvls, obj_kind, obj_r, obj_c, alive, out, i0, i1, first):
+    """The far-kind flags of rows i0 <= i < i1, from flag `first` on: flag
+    way * len(KINDS) + kind is on when an object of that kind lies anywhere in the
+    level that way of the agent (a diagonal one lies two ways), in view or not. Reads
+    the objects still in the level, not the grid: a few objects, not every cell."""
+    n_kinds = len(KIND_RULES)
+    for i in range(i0, i1):
+        for f in range(first, first + _N_WAYS * n_kinds):
+            out[i, f] = 0
+        ar, ac, lvl = rs[i], cs[i], lvls[i]
+        for o in range(alive.shape[1]):
+            if alive[i, o] == 0:
+                continue
+            k = obj_kind[lvl, o]
+            r, c = obj_r[i, o], obj_c[i, o]
+            if r < ar:
+                out[i, first + k] = 1
+            elif r > ar:
+                out[i, first + n_kinds + k] = 1
+            if c < ac:
+                out[i, first + 2 * n_kinds + k] = 1
+            elif c > ac:
+                out[i, first + 3 * n_kinds + k] = 1
+
+
+@njit(**_JIT)
+def _pool_window(out, i0, i1, view, C):
     """The pooled flags of rows i0 <= i < i1 from their window codes (kinds already
     cleared beyond the shape range): flag way * C + ch is on when channel ch is on in a
     cell that lies that way (up, down, left, right; a diagonal cell lies two ways). C,
-    the cell channels, is what the row has room for: 16, or 17 with the trail last."""
+    the cell channels: 16, or 17 with the trail last."""
     n_cells = view * view
     first = n_cells + _N_GLOBALS
-    C = (out.shape[1] - first) // _N_WAYS
     half = view // 2
     for i in range(i0, i1):
-        for f in range(first, out.shape[1]):
+        for f in range(first, first + _N_WAYS * C):
             out[i, f] = 0
         for j in range(n_cells):
             code = out[i, j]
@@ -485,6 +516,7 @@ def observe_one(ls, st, i, view, shape_range, with_trail, out):
     view > 0: an egocentric window of that odd size; view == 0: the full grid.
     The rules keep `st.grid` current, so this copies a window of it."""
     _observe_envs(st.grid, st.r, st.c, st.cams, st.keys, st.lvl, ls.trigger, ls.cue,
+                  ls.obj_kind, st.obj_r, st.obj_c, st.alive,
                   i, i + 1, view, shape_range, with_trail, out)
 
 
@@ -492,6 +524,7 @@ def observe_one(ls, st, i, view, shape_range, with_trail, out):
 def observe_all(ls, st, view, shape_range, with_trail, out):
     """Observe every environment into `out` (int32[N, ObsSpec.length])."""
     _observe_envs(st.grid, st.r, st.c, st.cams, st.keys, st.lvl, ls.trigger, ls.cue,
+                  ls.obj_kind, st.obj_r, st.obj_c, st.alive,
                   0, st.lvl.shape[0], view, shape_range, with_trail, out)
 
 
@@ -517,6 +550,7 @@ def random_rollout(ls, st, n_steps, view, shape_range, with_trail, obs, actions,
                    0, actions.shape[0], actions, events, rewards, dones)
         episodes += _reset_done(ls, st, dones)
         _observe_envs(st.grid, st.r, st.c, st.cams, st.keys, st.lvl, ls.trigger, ls.cue,
+                      ls.obj_kind, st.obj_r, st.obj_c, st.alive,
                       0, actions.shape[0], view, shape_range, with_trail, obs)
         for i in range(actions.shape[0]):
             total += rewards[i]

@@ -100,6 +100,7 @@ class AgentSettings:
     shape_range: int | None = None  # kinds visible only this many cells away (None: whole view)
     trail: bool = default(AGENT, "trail")  # the agent sees where it has stood this episode
     pooled: bool = default(AGENT, "pooled")  # it also sees what lies each way, pooled
+    far_kinds: bool = default(AGENT, "far_kinds")  # it senses which kinds lie each way, level-wide
     wall_mask: bool = default(AGENT, "wall_mask")  # it never chooses a move into a wall
     mirror: bool = default(AGENT, "mirror")  # it also trains on its levels upside down
     steps: int = default(AGENT, "steps")
@@ -114,7 +115,8 @@ def upgraded_settings(agent: AgentSettings, upgrade: dict) -> AgentSettings:
     learner = {**agent.learner, **upgrade.get("learner", {})}
     return AgentSettings(view=upgrade.get("view", agent.view),
                          shape_range=upgrade.get("shape_range", agent.shape_range),
-                         trail=agent.trail, pooled=agent.pooled, wall_mask=agent.wall_mask,
+                         trail=agent.trail, pooled=agent.pooled, far_kinds=agent.far_kinds,
+                         wall_mask=agent.wall_mask,
                          mirror=agent.mirror,
                          steps=upgrade.get("steps", agent.steps), seed=agent.seed,
                          pretrain_steps=0, learner=learner)

@@ -20,7 +20,7 @@ from levels.model import (
 from levels.reach import file_goal_problems
 from levels.schema import (
     AGENT, CHAPTER, CONTROL, DESIGN, FORMAT_VERSION, GAP, LABELS, LEARNER, LEGEND, LEVEL,
-    NOVELTY_NEEDS_TRAIL, POOLED_NEEDS_WINDOW, WALL_MASK_NEEDS_WINDOW,
+    FAR_KINDS_NEEDS_POOLED, NOVELTY_NEEDS_TRAIL, POOLED_NEEDS_WINDOW, WALL_MASK_NEEDS_WINDOW,
     PALETTE, PREDICTION, RULES, SET_TITLES, SETS, TOP, UPGRADE,
 )
 from levels.symbols import BUILTIN, describe_entry
@@ -210,6 +210,9 @@ class Reader(Checker):
         a.pooled = self.get_bool(t, AGENT["pooled"], p)
         if a.pooled and a.view == world.VIEW_FULL:
             self.at_value(p + ("pooled",), POOLED_NEEDS_WINDOW)
+        a.far_kinds = self.get_bool(t, AGENT["far_kinds"], p)
+        if a.far_kinds and not a.pooled:
+            self.at_value(p + ("far_kinds",), FAR_KINDS_NEEDS_POOLED)
         a.wall_mask = self.get_bool(t, AGENT["wall_mask"], p)
         if a.wall_mask and a.view == world.VIEW_FULL:
             self.at_value(p + ("wall_mask",), WALL_MASK_NEEDS_WINDOW)

@@ -275,7 +275,7 @@ class ReferenceEnv:
         return code
 
     def observe(self, view: int, shape_range: int | None = None, trail: bool = False,
-                pooled: bool = False) -> list[int]:
+                pooled: bool = False, far_kinds: bool = False) -> list[int]:
         out = []
         stood = (lambda r, c: (1 << TRAIL_SHIFT) if (r, c) in self.trail else 0) if trail \
             else (lambda r, c: 0)
@@ -300,7 +300,23 @@ class ReferenceEnv:
         out += [int(self.watched), int(self.trigger), int(self.keys > 0), int(self.level.cue)]
         if pooled and view != world.VIEW_FULL:
             out += pooled_flags(cells, view, trail)
+            if far_kinds:
+                out += self.far_kind_flags()
         return out
+
+    def far_kind_flags(self) -> list[int]:
+        """Per direction (up, down, left, right), per object kind, whether an object of
+        that kind lies anywhere in the level that way of the agent."""
+        K = len(world.KINDS)
+        flags = [0] * (world.N_POOL_DIRECTIONS * K)
+        for r in range(self.level.height):
+            for c in range(self.level.width):
+                kind = self.code(r, c) >> KIND_SHIFT & world.FIELD_MASK
+                if kind:
+                    for way, yes in enumerate((r < self.r, r > self.r, c < self.c, c > self.c)):
+                        if yes:
+                            flags[way * K + kind - 1] = 1
+        return flags
 
 
 def pooled_flags(cells: list[int], view: int, trail: bool) -> list[int]:

@@ -176,6 +176,9 @@ AGENT = _table(
     Key("pooled", "bool", "the agent also sees, for each direction (up, down, left, right), "
         "what lies anywhere that way in its view, so what it learns of \"a yellow thing up "
         "there\" holds wherever up there it is (shared weights; not with the full view)", False),
+    Key("far_kinds", "bool", "with `pooled`, the agent also senses, for each direction, which "
+        "kinds of object lie that way anywhere in the level, out of view and behind walls "
+        "too, so it can head for a chest it cannot see", False),
     Key("wall_mask", "bool", "the agent never chooses a move into a wall beside it: such "
         "moves are masked out of its policy (invalid-action masking; not with the full view)",
         False),
@@ -223,6 +226,9 @@ NOVELTY_NEEDS_TRAIL = ("'novelty' needs the agent's trail (trail = true in [agen
 # Directions are the agent's own only in a window centred on it.
 POOLED_NEEDS_WINDOW = ("'pooled' needs a window view (view = 3, 5, ...): in the full view the "
                        "directions are the grid's, not the agent's")
+
+# The far kinds are a block of the pooled inputs, so they come with them.
+FAR_KINDS_NEEDS_POOLED = "'far_kinds' needs the pooled inputs (pooled = true in [agent])"
 
 # The walls beside the agent are at fixed cells only in a window centred on it.
 WALL_MASK_NEEDS_WINDOW = ("'wall_mask' needs a window view (view = 3, 5, ...): in the full view "

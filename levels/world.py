@@ -196,6 +196,11 @@ N_GLOBALS = len(GLOBALS)
 # there" are then shared by every cell up there (agents/README.md).
 POOL_DIRECTIONS = ("up", "down", "left", "right")
 N_POOL_DIRECTIONS = len(POOL_DIRECTIONS)
+# With `[agent] far_kinds = true` (which needs pooled) one more block follows: one flag
+# per direction and object kind, on when an object of that kind lies anywhere that way
+# in the whole level, out of view and behind walls too: the agent senses which way a
+# chest lies without seeing it (agents/README.md, tenth round).
+N_FAR_KINDS = N_POOL_DIRECTIONS * len(KINDS)
 # The packed cell code (levels.compiled.ObsSpec): one int32 per cell of the view
 # holding terrain (bits 0-7), kind + 1 (bits 8-15, 0: no object), colour + 1
 # (bits 16-23, 0: none), in the full view the agent (bit 24) and, with a trail, whether
@@ -222,10 +227,10 @@ def cell_channel_names(full: bool, trail: bool) -> list[str]:
 
 
 def channel_names(view: int, full_h: int = 0, full_w: int = 0, trail: bool = False,
-                  pooled: bool = False) -> list[str]:
+                  pooled: bool = False, far_kinds: bool = False) -> list[str]:
     """A readable name for every entry of the observation vector, e.g.
-    'cell(-2,+1).kind.coin' (row, column offsets from the agent), 'global.watched' or
-    'up.color.yellow' (pooled)."""
+    'cell(-2,+1).kind.coin' (row, column offsets from the agent), 'global.watched',
+    'up.color.yellow' (pooled) or 'far.left.chest' (far_kinds)."""
     names = []
     per_cell = cell_channel_names(view == VIEW_FULL, trail)
     if view == VIEW_FULL:
@@ -240,6 +245,8 @@ def channel_names(view: int, full_h: int = 0, full_w: int = 0, trail: bool = Fal
     names += [f"global.{g}" for g in GLOBALS]
     if pooled and view != VIEW_FULL:
         names += [f"{way}.{n}" for way in POOL_DIRECTIONS for n in per_cell]
+        if far_kinds:
+            names += [f"far.{way}.{k}" for way in POOL_DIRECTIONS for k in KINDS]
     return names
 
 

@@ -49,10 +49,11 @@ def level(rows: list[str], name: str = "level", spawns: dict[str, str] | None = 
 
 
 def compiled(levels: list[Level], view: int = 5, max_steps: int = 40, zone_names=(), pad_to=None,
-             trail: bool = False, pooled: bool = False, wall_mask: bool = False):
+             trail: bool = False, pooled: bool = False, wall_mask: bool = False,
+             far_kinds: bool = False):
     rules = Rules(reward={"coin": 10.0, "step": -0.05}, end_on=("coin",), max_steps=max_steps)
     ls = compile_levels(levels, rules, tuple(zone_names), pad_to)
-    return ls, obs_spec(view, None, *ls.terrain.shape[1:], trail, pooled, wall_mask)
+    return ls, obs_spec(view, None, *ls.terrain.shape[1:], trail, pooled, wall_mask, far_kinds)
 
 
 def corridor() -> Level:

@@ -69,6 +69,11 @@ def reference_hashes() -> dict:
     lf.agent.wall_mask = True
     r5 = train_file(lf, seed=REFERENCE_SEED + 4, steps=REFERENCE_STEPS // 3, config=cfg)
     out["weights_wall_mask"] = _digest(r5.agent.params)
+    # The far kinds (chapter 3)
+    lf.agent.wall_mask = False
+    lf.agent.pooled = lf.agent.far_kinds = True
+    r6 = train_file(lf, seed=REFERENCE_SEED + 5, steps=REFERENCE_STEPS // 3, config=cfg)
+    out["weights_far_kinds"] = _digest(r6.agent.params)
     return out
 
 

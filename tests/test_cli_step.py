@@ -39,6 +39,18 @@ def test_view_shows_what_lies_each_way_with_pooled_inputs(capsys):
                                          "--actions", "u", "--view", "3"], capsys)
 
 
+def test_view_shows_which_kinds_lie_each_way_with_far_kinds(capsys):
+    chapter = EXAMPLE.parent.parent / "chapters" / "03_keys_and_chests.toml"  # [agent] far_kinds
+    out = main_output(["step", str(chapter), "--level", "the armoury", "--actions", "R",
+                       "--view", "5"], capsys)
+    # the chests stand beyond the wall to the right, far out of the 5x5 view
+    assert "far kinds:" in out and "right chest" in out.split("far kinds:")[1]
+    assert "chest" not in out.split("pooled:")[1].split("far kinds:")[0]
+    assert "far kinds:" not in main_output(["step", str(chapter.parent / "02_the_wrapper.toml"),
+                                            "--level", "the back room", "--actions", "U",
+                                            "--view", "5"], capsys)
+
+
 def main_output(argv, capsys) -> str:
     assert main(argv) == 0
     return capsys.readouterr().out

@@ -33,6 +33,7 @@ GOLDEN = {
     "weights_trail_novelty": "63d73f5c01c034a0",
     "weights_pooled": "a6166fe21866bac7",
     "weights_wall_mask": "eeda9b40d1d5622e",
+    "weights_far_kinds": "9ed9844fa66ea564",
 }
 
 TARGETS = ("generic", "haswell", "skylake-avx512", "host")

@@ -67,6 +67,8 @@ CASES = [
      "'pooled' needs a window view"),
     ("wall-mask-full-view", 'format = 1\n[agent]\nview = "full"\nwall_mask = true\n' + OK_LEVEL, 4, 13,
      "'wall_mask' needs a window view"),
+    ("far-kinds-without-pooled", 'format = 1\n[agent]\nfar_kinds = true\n' + OK_LEVEL, 3, 13,
+     "'far_kinds' needs the pooled inputs"),
     ("wall-mask-word", 'format = 1\n[agent]\nwall_mask = "on"\n' + OK_LEVEL, 3, 13,
      "'wall_mask' must be true or false"),
     ("hidden", 'format = 1\n[agent]\nhidden = [64, 0]\n' + OK_LEVEL, 3, 10, "'hidden' must be a list"),

@@ -97,7 +97,7 @@ def test_events_agree_with_the_reference_rules_step_for_step(path, which):
     episodes = steps = 0
     while episodes < 12:
         assert info["level"] == ref.level.name
-        want = ref.observe(spec.view, spec.shape_range, spec.trail, spec.pooled)
+        want = ref.observe(spec.view, spec.shape_range, spec.trail, spec.pooled, spec.far_kinds)
         np.testing.assert_array_equal(obs, spec.dense(np.array(want)))
         action = int(rng.integers(4))
         obs, reward, terminated, truncated, info = env.step(action)

@@ -97,10 +97,12 @@ def scenarios(draw):
     return rules, lvls, actions, first, seed, pad
 
 
-VIEWS = ((3, None, False, False), (5, None, False, False), (7, None, False, False),
-         (5, 1, False, False), (7, 0, False, False), (7, 2, False, False), (0, None, False, False),
-         (5, None, True, False), (7, 1, True, False), (0, None, True, False),
-         (5, 1, True, True), (3, None, False, True), (7, 2, False, True))  # (view, range, trail, pooled)
+VIEWS = ((3, None, False, False, False), (5, None, False, False, False),
+         (7, None, False, False, False), (5, 1, False, False, False), (7, 0, False, False, False),
+         (7, 2, False, False, False), (0, None, False, False, False), (5, None, True, False, False),
+         (7, 1, True, False, False), (0, None, True, False, False), (5, 1, True, True, False),
+         (3, None, False, True, False), (7, 2, False, True, False), (5, 1, True, True, True),
+         (3, None, False, True, True))  # (view, range, trail, pooled, far_kinds)
 
 
 def check(pair: Pair, where: str):
@@ -111,10 +113,10 @@ def check(pair: Pair, where: str):
         assert pair.st.keys[i] == e.keys, where
         assert pair.st.ep_events[i] == e.ep_events, where
         assert pair.st.ep_return[i] == e.ep_return, where
-    for view, sr, trail, pooled in VIEWS:
-        got, want = pair.observe(view, sr, trail, pooled)
+    for view, sr, trail, pooled, far in VIEWS:
+        got, want = pair.observe(view, sr, trail, pooled, far)
         np.testing.assert_array_equal(got, want, err_msg=f"{where}, view {view} range {sr} "
-                                                         f"trail {trail} pooled {pooled}")
+                                                         f"trail {trail} pooled {pooled} far {far}")
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -96,10 +96,10 @@ class Pair:
                 e.reset(None)
         return (ev, rw, dn), ref
 
-    def observe(self, view, shape_range=None, trail=False, pooled=False):
+    def observe(self, view, shape_range=None, trail=False, pooled=False, far_kinds=False):
         H, W = self.ls.terrain.shape[1:]
-        spec = obs_spec(view, shape_range, H, W, trail, pooled)
+        spec = obs_spec(view, shape_range, H, W, trail, pooled, far_kinds=far_kinds)
         out = np.zeros((self.n, spec.length), np.int32)
         kernels.observe_all(self.ls, self.st, view, spec.shape_range, spec.trail, out)
-        ref = [e.observe(view, spec.shape_range, trail, pooled) for e in self.refs]
+        ref = [e.observe(view, spec.shape_range, trail, pooled, far_kinds) for e in self.refs]
         return out, np.array(ref, np.int64)

@@ -46,7 +46,8 @@ def draw(ls, st, level_h: int, level_w: int) -> str:
     return "\n".join(rows)
 
 
-def draw_view(codes, view: int) -> str:
+def draw_view(codes, spec) -> str:
+    view = spec.view
     rows = []
     for dr in range(view):
         line = []
@@ -66,13 +67,19 @@ def draw_view(codes, view: int) -> str:
     g = codes[view * view:]
     flags = ", ".join(f"{n} {int(v)}" for n, v in zip(world.GLOBALS, g))
     text = "\n".join(rows) + f"\n    globals: {flags}"
-    pooled = g[world.N_GLOBALS:]
+    pooled = g[world.N_GLOBALS:world.N_GLOBALS + spec.n_pooled]
     if len(pooled):  # [agent] pooled: what lies each way
-        C = len(pooled) // world.N_POOL_DIRECTIONS
-        names = world.cell_channel_names(False, C > world.N_CELL_CHANNELS)
+        C = spec.cell_channels
+        names = world.cell_channel_names(False, spec.trail)
         on = [f"{way} {names[ch].split('.')[-1]}" for w, way in enumerate(world.POOL_DIRECTIONS)
               for ch in range(C) if pooled[w * C + ch]]
         text += f"\n    pooled: {', '.join(on) or 'nothing'}"
+    far = g[world.N_GLOBALS + spec.n_pooled:]
+    if len(far):  # [agent] far_kinds: which kinds lie each way, anywhere in the level
+        K = len(world.KINDS)
+        on = [f"{way} {kind}" for w, way in enumerate(world.POOL_DIRECTIONS)
+              for k, kind in enumerate(world.KINDS) if far[w * K + k]]
+        text += f"\n    far kinds: {', '.join(on) or 'nothing'}"
     return text
 
 
@@ -102,14 +109,14 @@ def run(args) -> int:
     obs = None
     if view is not None:
         spec = obs_spec(view, lf.agent.shape_range, *ls.terrain.shape[1:], lf.agent.trail,
-                        lf.agent.pooled)
+                        lf.agent.pooled, far_kinds=lf.agent.far_kinds)
         obs = np.zeros((1, spec.length), np.int32)
 
     def show_view():
         if obs is not None:
             kernels.observe_all(ls, st, view, spec.shape_range, spec.trail, obs)
             print(f"  view {view}x{view}:")
-            print(draw_view(obs[0], view))
+            print(draw_view(obs[0], spec))
 
     print(f"level {level.name!r} ({level.height}x{level.width}), seed {args.seed}, "
           f"max_steps {lf.rules.max_steps}; start at ({int(st.r[0])}, {int(st.c[0])})")
