@@ -60,7 +60,7 @@ def reference_hashes() -> dict:
     cfg3 = PPOConfig.from_overrides({**lf.agent.learner, "novelty": 0.3})
     r3 = train_file(lf, seed=REFERENCE_SEED + 2, steps=REFERENCE_STEPS // 3, config=cfg3)
     out["weights_trail_novelty"] = _digest(r3.agent.params)
-    # The pooled inputs (chapter 2)
+    # The pooled inputs (chapters 0, 2, 3 and 6)
     lf.agent.pooled = True
     r4 = train_file(lf, seed=REFERENCE_SEED + 3, steps=REFERENCE_STEPS // 3, config=cfg)
     out["weights_pooled"] = _digest(r4.agent.params)
