@@ -20,6 +20,9 @@ of seed runs:
     python benchmarks/robustness.py --chapters 3 4 --seeds 5
     python benchmarks/robustness.py --json > robustness.json
     python benchmarks/robustness.py --markdown levels/CALIBRATION.md   # its variant section
+
+With --markdown, the variants this run did not calibrate keep their rows in that file,
+so one chapter (or one design) can be re-run and the tables stay whole.
 """
 
 from __future__ import annotations
@@ -249,7 +252,8 @@ def main(argv=None) -> int:
     ap.add_argument("--episodes", type=int, default=100)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--json", action="store_true", help="print one JSON object")
-    ap.add_argument("--markdown", metavar="FILE", help="also write the per-chapter tables")
+    ap.add_argument("--markdown", metavar="FILE",
+                    help="also write the per-chapter tables (variants not run keep their rows)")
     ap.add_argument("--learner", metavar="KEY=VALUE", nargs="+", default=[],
                     help="learner settings for every chapter (e.g. entropy_start=0.01: the "
                          "learner before issue 12)")
@@ -300,13 +304,47 @@ def merge(outs: list[dict]) -> dict:
             "variants": rows, "seconds": sum(o["seconds"] for o in outs)}
 
 
+# One variant row of markdown(): name, expectation (with the lesson), met/seeds, labels,
+# intended goal, training success.
+_ROW = re.compile(r"^\| `(\w+)` \| (?:lesson \((.+?)\)|pass) \| (\d+)/(\d+)[^|]* \| ([^|]*) \| "
+                  r"(\d+)% \| (\d+)% \|$")
+
+
+def rows_from_markdown(text: str) -> list[dict]:
+    """The variant rows that markdown() wrote, read back (without their per-seed runs),
+    so a run of some variants can rewrite the tables and keep every other row."""
+    rows, chapter = [], None
+    for line in text.splitlines():
+        if m := re.match(r"### Chapter (\d+)$", line):
+            chapter = int(m.group(1))
+        elif (m := _ROW.match(line)) and chapter is not None:
+            name, lesson, met, seeds, labels, intended, success = m.groups()
+            counts = {k: int(n) for k, n in (p.rsplit(" ", 1) for p in labels.strip().split(", ") if p)}
+            rows.append({"chapter": chapter, "variant": name,
+                         "expect": "lesson" if lesson else "pass", "lesson": lesson,
+                         "seeds": int(seeds), "met": int(met), "labels": counts,
+                         "capability_failures": counts.get("capability-failure", 0),
+                         "intended": int(intended) / 100, "train_success": int(success) / 100,
+                         "per_seed": []})
+    return rows
+
+
+def with_kept_rows(out: dict, old_markdown: str) -> dict:
+    """out, plus the rows of old_markdown's variants that out did not run."""
+    ran = {(r["chapter"], r["variant"]) for r in out["variants"]}
+    kept = [r for r in rows_from_markdown(old_markdown) if (r["chapter"], r["variant"]) not in ran]
+    return merge([{"variants": kept, "start": out["start"], "episodes": out["episodes"],
+                   "seconds": 0}, out])
+
+
 def _emit(out: dict, args) -> int:
     if args.markdown:  # the variant section of that file (levels/CALIBRATION.md)
         from game.calibrate import replace_variant_section
         from levels.atomic import atomic_write_text
         path = Path(args.markdown)
         old = path.read_text(encoding="utf-8") if path.exists() else ""
-        atomic_write_text(path, replace_variant_section(old, markdown(out)))
+        # variants this run did not calibrate keep their rows
+        atomic_write_text(path, replace_variant_section(old, markdown(with_kept_rows(out, old))))
     print(json.dumps(out, indent=1) if args.json else text(out))
     return 0
 

@@ -5,6 +5,7 @@ calibrate each one over ten seeds (benchmarks/robustness.py prints the same figu
 
 import importlib.util
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,23 @@ def test_learner_overrides_replace_a_setting_the_chapter_already_has():
     assert lf.agent.learner["novelty"] == 0 and lf.agent.learner["gamma"] == 0.9
     assert lf.agent.learner["entropy_start"] == load(find_chapter("3")).agent.learner["entropy_start"]
     assert robustness.chapter_path(3, {}) == find_chapter("3")
+
+
+def test_markdown_of_a_partial_run_keeps_the_other_variants_rows():
+    def out_of(rows):
+        for r in rows:
+            r["labels"] = r["labels"] or dict(sorted(Counter(s["label"] for s in r["per_seed"]).items()))
+        return robustness.merge([{"seeds": 2, "start": 0, "episodes": 100, "seconds": 1.0,
+                                  "variants": rows}])
+    first = out_of([_row(1, "naive_x", "lesson", ["proxy", "proxy"], [False, False]),
+                    _row(2, "fix_y", "pass", ["aligned", "approximate"], [True, False])])
+    old = robustness.markdown(first)
+    # the tables read back are the tables written
+    assert robustness.markdown(out_of(robustness.rows_from_markdown(old))) == old
+    again = out_of([_row(2, "fix_y", "pass", ["aligned", "aligned"], [True, True])])
+    whole = robustness.with_kept_rows(again, old)
+    rows = {r["variant"]: r for r in whole["variants"]}
+    assert rows["naive_x"]["met"] == 2 and rows["naive_x"]["chapter"] == 1  # kept
+    assert rows["fix_y"]["met"] == 2 and rows["fix_y"]["labels"] == {"aligned": 2}  # replaced
+    assert whole["total"]["fix_pass_rate"] == 1.0 and whole["total"]["naive_lesson_rate"] == 1.0
+    assert "| `naive_x` |" in robustness.markdown(whole)
