@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-from game.deploy import DeployReport, LevelReport
+from game.deploy import DeployReport, LevelReport, quoted_names
 from levels import world
 from levels.model import Level, LevelFile
 
@@ -218,11 +218,6 @@ def new_needs(level: Level, lf: LevelFile) -> list[str]:
     return out
 
 
-def _names(names: list[str]) -> str:
-    quoted = [f"'{n}'" for n in names]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
-
-
 def needs_of(levels: list[Level], lf: LevelFile) -> list[str]:
     """new_needs of several levels, a need they share said once with all their names,
     or "every one of them" (every need names its level once, quoted)."""
@@ -232,7 +227,7 @@ def needs_of(levels: list[Level], lf: LevelFile) -> list[str]:
             groups.setdefault(need.replace(f"'{lv.name}'", "{where}"), []).append(lv.name)
     every = len(levels) > 1
     return [text.replace("{where}", "every one of them" if every and len(names) == len(levels)
-                         else _names(names)) for text, names in groups.items()]
+                         else quoted_names(names)) for text, names in groups.items()]
 
 
 def new_sights(levels: list[Level], lf: LevelFile) -> str | None:
@@ -379,7 +374,7 @@ def explain_shift(lf: LevelFile, training: list[LevelReport], report: DeployRepo
     held = f", which held {' and '.join(tests)}," if tests else ""
     out = [f"On its own training levels{held} it met the whole intended goal in {pct(rate)} "
            f"of episodes: there it behaved as intended. What it learned did not carry over "
-           f"to {_names([lv.name for lv in failed])}."]
+           f"to {quoted_names([lv.name for lv in failed])}."]
     needs = needs_of(failed, lf)
     sights = new_sights(failed, lf)
     if needs:

@@ -309,6 +309,12 @@ def gap_sides(gap, report: DeployReport) -> tuple[float, float] | None:
     return a, _rate(report.levels, gap.probe, gap.versus)
 
 
+def quoted_names(names: list[str]) -> str:
+    """Level names as the explanations write them: "'a'", "'a' and 'b'", "'a', 'b' and 'c'"."""
+    quoted = [f"'{n}'" for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
 def gap_points(value: float) -> str:
     """A gap as every screen and report writes it: a difference of two rates in
     percentage points ("+100 points")."""

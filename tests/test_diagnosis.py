@@ -4,7 +4,7 @@ known get the label the taxonomy gives them."""
 import pytest
 
 from game.deploy import DeployReport, LevelReport, deploy
-from game.diagnosis import TERMS, diagnose
+from game.diagnosis import TERMS, diagnose, diagnose_group
 from levels.schema import LABELS
 from game.scoring import score
 from gamekit import FixedAgent, always_right, uniform_agent
@@ -110,7 +110,7 @@ def test_a_proxy_is_judged_where_the_agent_found_its_way(lf):
     base = [_level(n, 0.1, 0.1, 0.8) for n in ("home", "away 1", "away 2")]
     d = diagnose(lf, DeployReport([home, *away], baseline=base))
     assert d.label == "proxy" and d.proxy == "right-end"
-    assert "'away 1', 'away 2'" in d.explanation and "98%" in d.explanation
+    assert "'away 1' and 'away 2'" in d.explanation and "98%" in d.explanation
     # lost everywhere: no goal at all
     d = diagnose(lf, DeployReport(away, baseline=base[1:]))
     assert d.label == "capability-failure"
@@ -133,21 +133,40 @@ def test_lost_counts_episodes_with_neither_goal_nor_probe(lf):
         assert r.to_json()["lost"] == 0.0
 
 
-def test_gap_makes_it_deceptive_style():
-    lf = loads(CHAPTER + '''
+GAP = '''
 [[gaps]]
 name = "left vs top"
 probe = "right-end"
 when = ["coin left"]
 versus = ["coin top left"]
-''', "g.toml")
+'''
+
+
+def test_gap_makes_it_deceptive_style():
+    lf = loads(CHAPTER + GAP, "g.toml")
     lv1 = LevelReport("coin left", 100, 0.9, {"right-end": 0.6}, 0, 0, {}, None)
     lv2 = LevelReport("coin top left", 100, 0.9, {"right-end": 0.1}, 0, 0, {}, None)
     d = diagnose(lf, DeployReport([lv1, lv2], {"left vs top": 0.5}))
     assert d.label == "deceptive-style" and d.gap == "left vs top"
     assert "60%" in d.explanation and "10%" in d.explanation
     lf.chapter.thresholds["gap"] = 0.6
-    assert diagnose(lf, DeployReport([lv1, lv2], {"left vs top": 0.5})).label == "aligned"
+    d = diagnose(lf, DeployReport([lv1, lv2], {"left vs top": 0.5}))
+    assert d.label == "aligned"
+    # a gap under the threshold but over half of it is still told, with both rates
+    assert "smaller difference" in d.explanation and "+50 points" in d.explanation
+    assert "60%" in d.explanation and "10%" in d.explanation
+    lf.chapter.thresholds["gap"] = 1.1  # under half the threshold: not worth a sentence
+    assert "smaller difference" not in diagnose(lf, DeployReport([lv1, lv2], {"left vs top": 0.5})).explanation
+
+
+def test_group_evidence_gives_each_agents_gaps():
+    lf = loads(CHAPTER + GAP, "g.toml")
+    lv1 = LevelReport("coin left", 100, 0.9, {"right-end": 0.6}, 0, 0, {}, None)
+    lv2 = LevelReport("coin top left", 100, 0.9, {"right-end": 0.1}, 0, 0, {}, None)
+    reports = [DeployReport([lv1, lv2], {"left vs top": 0.5}), DeployReport([lv1, lv2], {"left vs top": 0.1})]
+    g = diagnose_group(lf, [diagnose(lf, r) for r in reports], reports, [0, 1])
+    assert g.evidence[0].endswith("gap 'left vs top' +50 points")
+    assert g.evidence[1].endswith("gap 'left vs top' +10 points")
 
 
 def test_labels_are_the_contract():
