@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from game.deploy import DeployReport, LevelReport, quoted_names
 from levels import world
 from levels.model import Level, LevelFile
+from levels.reach import in_the_way
 
 LONGER = 1.25      # a route this much longer than any in training (and 2 steps more) is new
 DETOUR = 2         # steps beyond the straight-line distance that make a route a detour
@@ -85,12 +86,16 @@ def _distances(level: Level, start, avoid=frozenset()) -> dict[tuple[int, int], 
 
 def route(level: Level, lf: LevelFile) -> Route | None:
     """The longest route to the goal the level can ask for: from the worst start to the
-    nearest place the goal can be, a spawned goal counted at the farthest of its cells
-    (None when the goal has no cell or cannot be reached)."""
+    nearest place the goal can be, a spawned goal counted at the farthest of its cells,
+    keeping off what ends the episode first or what the goal forbids (in_the_way) where
+    a way round exists (None when the goal has no cell or cannot be reached)."""
     places = _goal_places(level, lf)
+    forbidden = set(in_the_way(level, lf))
     worst = None
     for start in _starts(level):
-        dist = _distances(level, start)
+        dist = _distances(level, start, avoid=frozenset(forbidden - {start}))
+        if not any(g in dist for place in places for g in place):
+            dist = _distances(level, start)  # no clean way: the route the level allows
         best = None
         for place in places:
             far = max(((dist[g], abs(g[0] - start[0]) + abs(g[1] - start[1]))
@@ -201,9 +206,11 @@ def new_needs(level: Level, lf: LevelFile) -> list[str]:
                        f"longest in training was {longest}")
         most = max(r.detour for r in routes)
         if here.detour >= DETOUR and here.detour >= 2 * max(most, 1):
-            out.append(f"the route to the goal in '{level.name}' bends round walls ({here.steps} "
-                       f"steps for a distance of {here.straight}); no training level asked for a "
-                       f"detour like it" + (f" (at most {most} extra steps)" if most else ""))
+            round_ = " and ".join(["walls"] + sorted(set(in_the_way(level, lf).values())))
+            out.append(f"the route to the goal in '{level.name}' bends round {round_} "
+                       f"({here.steps} steps for a distance of {here.straight}); no training "
+                       f"level asked for a detour like it"
+                       + (f" (at most {most} extra steps)" if most else ""))
     known = set().union(*(doorways_needed(lv, lf) for lv in met))
     new = sorted(doorways_needed(level, lf) - known)
     if new and not known:

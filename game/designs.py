@@ -20,7 +20,7 @@ from levels.atomic import atomic_write_text
 from levels.errors import LevelFormatError, MapCell, Problem
 from levels.locate import Locator
 from levels.load import load, loads
-from levels.reach import goal_problems
+from levels.reach import goal_cut_off, goal_problems
 from levels.symbols import BUILTIN, describe_entry
 from levels.model import Level, LevelFile
 
@@ -233,6 +233,15 @@ def _goal_checks(chapter: LevelFile, design: LevelFile) -> list[Problem]:
             for message, cell in goal_problems(lv, event, required=True):
                 out.append(_at_cell(design.path, lv, *(cell or (0, 0)), message))
     return out
+
+
+def design_notes(chapter: LevelFile, design: LevelFile) -> list[Problem]:
+    """What a player should know about a valid design, without it stopping training:
+    training levels where the intended goal can be reached only across what ends the
+    episode or what the goal forbids (levels.reach.goal_cut_off)."""
+    lf = merged(chapter, design)
+    return [_at_cell(design.path, lv, *cell, message)
+            for lv in design.train for message, cell in goal_cut_off(lv, lf)]
 
 
 def parse_design(text: str, chapter: LevelFile, path: str = "design.toml",

@@ -36,14 +36,18 @@ def file_goal_problems(lf: LevelFile) -> list[tuple[Level, str, tuple[int, int] 
     return out
 
 
-def components(level: Level) -> list[list[int]]:
-    """Connected regions of passable cells (-1 for wall and lava)."""
+def components(level: Level, blocked: frozenset = frozenset()) -> list[list[int]]:
+    """Connected regions of passable cells (-1 for wall, lava and the `blocked` cells)."""
     h, w = level.height, level.width
     comp = [[-1] * w for _ in range(h)]
+
+    def free(r, c):
+        return level.terrain[r][c] not in (world.WALL, world.LAVA) and (r, c) not in blocked
+
     n = 0
     for r0 in range(h):
         for c0 in range(w):
-            if comp[r0][c0] != -1 or level.terrain[r0][c0] in (world.WALL, world.LAVA):
+            if comp[r0][c0] != -1 or not free(r0, c0):
                 continue
             comp[r0][c0] = n
             queue = deque([(r0, c0)])
@@ -51,12 +55,33 @@ def components(level: Level) -> list[list[int]]:
                 r, c = queue.popleft()
                 for dr, dc in world.ACTION_DELTAS:
                     rr, cc = r + dr, c + dc
-                    if 0 <= rr < h and 0 <= cc < w and comp[rr][cc] == -1 \
-                            and level.terrain[rr][cc] not in (world.WALL, world.LAVA):
+                    if 0 <= rr < h and 0 <= cc < w and comp[rr][cc] == -1 and free(rr, cc):
                         comp[rr][cc] = n
                         queue.append((rr, cc))
             n += 1
     return comp
+
+
+def in_the_way(level: Level, lf: LevelFile) -> dict[tuple[int, int], str]:
+    """Cells the intended goal cannot pass, with what lies there: an object whose event
+    ends the episode first (a gem, a sensor) and terrain or objects the goal forbids
+    (flowers). Spawned objects count only when they fill every cell of their spawn;
+    otherwise where they lie is drawn per episode."""
+    cond = lf.intended()
+    avoid = set(cond.avoid)
+    avoid |= {name for name, events in world.EVENT_ALIASES.items() if avoid & set(events)}
+    goal_kinds = {EVENT_KIND[e] for e in cond.reach if e in EVENT_KIND}
+    ends = {EVENT_KIND[e] for e in lf.rules.end_on if e in EVENT_KIND} - goal_kinds
+    kinds = ends | {EVENT_KIND[e] for e in avoid if e in EVENT_KIND}
+    out: dict[tuple[int, int], str] = {}
+    for r, row in enumerate(level.terrain):
+        for c, t in enumerate(row):
+            if world.TERRAIN[t] in avoid:
+                out[(r, c)] = world.TERRAIN[t]
+    for cell, kind in _placed(level):
+        if kind in kinds:
+            out[cell] = kind
+    return out
 
 
 def agent_starts(level: Level) -> list[tuple[int, int]]:
@@ -66,6 +91,58 @@ def agent_starts(level: Level) -> list[tuple[int, int]]:
         if s.what is None:
             return list(s.cells)
     return []
+
+
+def goal_cut_off(level: Level, lf: LevelFile) -> list[tuple[str, tuple[int, int]]]:
+    """(message, cell) for each goal object of a level that the agent can reach only
+    across what is in the way (in_the_way): no episode there can meet the intended
+    goal. Not an error: a chapter may mean it (a hedge that must be crossed), but a
+    player should know."""
+    way = in_the_way(level, lf)
+    if not way:
+        return []
+    ends = {EVENT_KIND[e] for e in lf.rules.end_on if e in EVENT_KIND}
+    what = " or ".join(f"{n}, which {'ends the episode' if n in ends else 'the goal forbids'}"
+                       for n in sorted(set(way.values())))
+    out = []
+    starts = agent_starts(level)
+    for event in goal_events(lf):
+        kind = EVENT_KIND.get(event)
+        cells = sorted({(r, c) for o, r, c in level.objects if o.kind == kind}
+                       | {cell for sp in level.spawns if sp.what is not None
+                          and sp.what.kind == kind for cell in sp.cells}) if kind else []
+        if not cells or not starts:
+            continue
+        plain = components(level)
+        clean = components(level, frozenset(set(way) - set(cells) - set(starts)))
+        for cell in cells:
+            for start in starts:
+                if _touches(plain, start, cell) and not _touches(clean, start, cell):
+                    out.append((f"in level '{level.name}' the {kind} at row {cell[0] + 1}, column "
+                                f"{cell[1] + 1} can be reached only across {what}: no episode "
+                                f"there can meet the intended goal", cell))
+                    break
+    return out
+
+
+def _placed(level: Level) -> list[tuple[tuple[int, int], str]]:
+    """(cell, kind) of every fixed object and every cell of a spawn it fills."""
+    out = [((r, c), o.kind) for o, r, c in level.objects]
+    out += [(cell, s.what.kind) for s in level.spawns
+            if s.what is not None and s.count >= len(s.cells) for cell in s.cells]
+    return out
+
+
+def _touches(comp: list[list[int]], start, target) -> bool:
+    """Whether target lies in start's region or beside it."""
+    region = comp[start[0]][start[1]]
+    if region == -1:
+        return False
+    r, c = target
+    h, w = len(comp), len(comp[0])
+    return comp[r][c] == region or any(0 <= r + dr < h and 0 <= c + dc < w
+                                       and comp[r + dr][c + dc] == region
+                                       for dr, dc in world.ACTION_DELTAS)
 
 
 def goal_problems(level: Level, event: str, required: bool) -> list[tuple[str, object]]:
@@ -94,17 +171,9 @@ def goal_problems(level: Level, event: str, required: bool) -> list[tuple[str, o
     if not starts:
         return out
     comp = components(level)
-    h, w = level.height, level.width
 
     def reachable(target, start) -> bool:
-        region = comp[start[0]][start[1]]
-        if region == -1:
-            return False
-        r, c = target
-        if comp[r][c] == region:
-            return True
-        return any(0 <= r + dr < h and 0 <= c + dc < w and comp[r + dr][c + dc] == region
-                   for dr, dc in world.ACTION_DELTAS)
+        return _touches(comp, start, target)
 
     several = len(starts) > 1
     if any_one:

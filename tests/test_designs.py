@@ -189,3 +189,48 @@ def test_problems_name_their_level_and_cell(chapter):
     text = design_toml(chapter, [fine], steps=90_000)
     line = next(i for i, l in enumerate(text.splitlines(), 1) if l.startswith("steps = "))
     assert (problems[0].line, problems[0].col) == (line, 1)           # at the key, found by Locator
+
+
+def test_notes_name_a_goal_behind_what_ends_the_episode():
+    """A valid design whose coin lies behind a gem (an episode-ending object) in a
+    corridor trains, but the player is told that no episode there can meet the goal;
+    with a way round there is nothing to note."""
+    from game.chapters import find_chapter
+    from game.designs import design_notes, parse_design
+    from levels.load import load
+    chapter = load(find_chapter("2"))
+    aisle = '''
+format = 1
+
+[legend]
+a = { spawn = "agent" }
+1 = { spawn = "coin" }
+3 = { spawn = "gem", color = "blue" }
+
+[[train]]
+name = "the aisle"
+map = """
+#########
+#1.3.a..#
+#########
+"""
+'''
+    design, problems = parse_design(aisle, chapter, "aisle.toml")
+    assert problems == []
+    notes = design_notes(chapter, design)
+    assert len(notes) == 1 and (notes[0].line, notes[0].col) == (13, 2)
+    assert "the aisle" in notes[0].message and "gem, which ends the episode" in notes[0].message
+    roomy = aisle.replace('#########\n"""', '#.......#\n#########\n"""')
+    assert design_notes(chapter, parse_design(roomy, chapter, "aisle.toml")[0]) == []
+
+
+def test_notes_name_a_goal_behind_what_the_goal_forbids():
+    # chapter 4's starter means it: its hedges must be crossed (the fine teaches when)
+    from game.chapters import find_chapter
+    from game.designs import design_notes
+    from levels.load import load
+    chapter = load(find_chapter("4"))
+    design = design_from_maps(chapter, starter_maps(chapter))[0]
+    notes = design_notes(chapter, design)
+    assert [n.cell.level for n in notes] == ["watched: hedge", "unwatched: hedge"]
+    assert all("flowers, which the goal forbids" in n.message for n in notes)

@@ -147,6 +147,34 @@ def test_a_spawned_goal_counts_at_its_farthest_cell():
     assert route(lf.level("gem"), lf).steps == 4
 
 
+def test_the_route_keeps_off_what_the_goal_forbids_where_it_can():
+    """Round a flowerbed the goal's route is the way round; across a corridor it has
+    no way round, so it is the only route there is."""
+    lf = loads(AVOID + '''
+[[deploy]]
+name = "a bed with a way round"
+map = """
+#######
+#.....#
+#@.*.c#
+#######
+"""
+
+[[deploy]]
+name = "a gem with a way round"
+map = """
+#######
+#.....#
+#@.g.c#
+#######
+"""
+''', "avoid.toml")
+    assert route(lf.level("a bed with a way round"), lf).steps == 6
+    assert route(lf.level("a bed with a way round"), lf).detour == 2
+    assert route(lf.level("a gem with a way round"), lf).steps == 6  # a gem ends the episode
+    assert route(lf.level("flowers"), lf).steps == 4
+
+
 COIN_ONLY = '''
 format = 1
 

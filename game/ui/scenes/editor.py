@@ -45,6 +45,7 @@ class EditorScene(Scene):
         self.tool = self._default_tool()
         self.doc = self._load_doc()
         self.problems = []
+        self.notes = []  # what the player should know about a valid design (not blocking)
         self.cell_problems: dict[tuple[int, int, int], list[str]] = {}
         self.budget = None
         self.design = None
@@ -115,6 +116,7 @@ class EditorScene(Scene):
         text = self.design_text()
         path = str(self.play.design_path())
         self.design, self.problems = designs.parse_design(text, self.chapter, path, self.play.sandbox)
+        self.notes = designs.design_notes(self.chapter, self.design) if self.design else []
         self.budget = designs.budget(self.chapter, self.doc.maps, self.steps())
         self.cell_problems = {}
         for p in self.problems:

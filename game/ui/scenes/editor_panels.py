@@ -116,23 +116,30 @@ def draw_problems(ed, surf) -> None:
     pad = th.px(12)
     ok = not ed.problems
     n = len(ed.problems)
-    draw_text(surf, "Ready to train" if ok else f"{n} problem" + ("s" if n > 1 else ""),
+    notes = len(ed.notes)
+    ready = "Ready to train" + (f" ({notes} note{'s' if notes > 1 else ''})" if notes else "")
+    draw_text(surf, ready if ok else f"{n} problem" + ("s" if n > 1 else ""),
               th.font(18, "bold"), T.GOOD if ok else T.BAD, (r.x + pad, r.y + th.px(8)))
     font = th.font(15)
     view = pygame.Rect(r.x + pad, r.y + th.px(36), r.width - 2 * pad, r.height - th.px(36) - pad)
-    if ok:
-        blocks = [("The design is valid. Press Train (Enter or T) to watch the agent learn on these levels.",
-                   font, T.TEXT_DIM)]
-    else:
-        names = [n for n, _ in ed.doc.maps]
-        blocks = []
-        for p in ed.problems:
+    names = [n for n, _ in ed.doc.maps]
+
+    def listed(problems, prefix=""):
+        out = []
+        for p in problems:
             c = getattr(p, "cell", None)
             if c is not None and c.set_name == "train" and c.index < len(names):
-                head = f"{names[c.index]}, row {c.row + 1}, col {c.col + 1}:"
+                head = f"{prefix}{names[c.index]}, row {c.row + 1}, col {c.col + 1}:"
             else:
-                head = f"line {p.line}:"
-            blocks += [(head, th.font(15, "bold"), T.WARN), (p.message, font, T.TEXT), th.px(6)]
+                head = f"{prefix}line {p.line}:"
+            out += [(head, th.font(15, "bold"), T.WARN), (p.message, font, T.TEXT), th.px(6)]
+        return out
+
+    if ok:
+        blocks = [("The design is valid. Press Train (Enter or T) to watch the agent learn on these levels.",
+                   font, T.TEXT_DIM), th.px(8)] + listed(ed.notes, "Note: ")
+    else:
+        blocks = listed(ed.problems)
     ed.problems_view.draw(surf, th, view, blocks)
 
 
