@@ -26,7 +26,7 @@ from pathlib import Path
 from levels import world
 from levels.errors import Problem
 from levels.locate import Locator
-from levels.reach import EVENT_KIND, agent_starts
+from levels.reach import EVENT_KIND, agent_starts, object_cells
 from levels.model import Condition, Level, LevelFile
 
 RANDOM_EPISODES = 128  # per level, for the never-apart check
@@ -86,14 +86,6 @@ def _reach_cells(level: Level, rules, stop_at_end: bool) -> set[tuple[int, int]]
     return seen
 
 
-def _object_cells(level: Level, kind: str) -> list[tuple[int, int]]:
-    cells = [(r, c) for o, r, c in level.objects if o.kind == kind]
-    for s in level.spawns:
-        if s.what is not None and s.what.kind == kind:
-            cells += list(s.cells)
-    return cells
-
-
 def event_possible(level: Level, lf: LevelFile, event: str) -> bool:
     """Whether some sequence of moves can raise `event` on this level."""
     reach = _reach_cells(level, lf.rules, stop_at_end=False)
@@ -104,17 +96,17 @@ def event_possible(level: Level, lf: LevelFile, event: str) -> bool:
     if event in world.EVENT_ALIASES:
         return any(event_possible(level, lf, e) for e in world.EVENT_ALIASES[event])
     if event in EVENT_KIND:
-        if not reach & set(_object_cells(level, EVENT_KIND[event])):
+        if not reach & set(object_cells(level, EVENT_KIND[event])):
             return False
         if world.KIND[EVENT_KIND[event]].needs_key:  # a chest: a key must be reachable too
-            return any(reach & set(_object_cells(level, k.name))
+            return any(reach & set(object_cells(level, k.name))
                        for k in world.KIND_TABLE if k.gives_key)
         return True
     if event == "lava":
         return bool(reach & terrain_cells(world.LAVA))
     if event == "flowers_watched":
         return bool(reach & terrain_cells(world.FLOWERS)) and any(
-            _object_cells(level, k.name) for k in world.KIND_TABLE if k.watches)
+            object_cells(level, k.name) for k in world.KIND_TABLE if k.watches)
     if event == "flowers_unwatched":
         return bool(reach & terrain_cells(world.FLOWERS))
     return True  # step, bump, timeout

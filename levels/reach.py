@@ -108,9 +108,7 @@ def goal_cut_off(level: Level, lf: LevelFile) -> list[tuple[str, tuple[int, int]
     starts = agent_starts(level)
     for event in goal_events(lf):
         kind = EVENT_KIND.get(event)
-        cells = sorted({(r, c) for o, r, c in level.objects if o.kind == kind}
-                       | {cell for sp in level.spawns if sp.what is not None
-                          and sp.what.kind == kind for cell in sp.cells}) if kind else []
+        cells = sorted(set(object_cells(level, kind))) if kind else []
         if not cells or not starts:
             continue
         plain = components(level)
@@ -123,6 +121,15 @@ def goal_cut_off(level: Level, lf: LevelFile) -> list[tuple[str, tuple[int, int]
                                 f"there can meet the intended goal", cell))
                     break
     return out
+
+
+def object_cells(level: Level, kind: str) -> list[tuple[int, int]]:
+    """Every cell an object of `kind` can lie on: fixed ones, and every cell of its spawns."""
+    cells = [(r, c) for o, r, c in level.objects if o.kind == kind]
+    for s in level.spawns:
+        if s.what is not None and s.what.kind == kind:
+            cells += list(s.cells)
+    return cells
 
 
 def _placed(level: Level) -> list[tuple[tuple[int, int], str]]:
@@ -172,13 +179,10 @@ def goal_problems(level: Level, event: str, required: bool) -> list[tuple[str, o
         return out
     comp = components(level)
 
-    def reachable(target, start) -> bool:
-        return _touches(comp, start, target)
-
     several = len(starts) > 1
     if any_one:
         for start in starts:
-            if not any(reachable(cell, start) for cell, _ in cells):
+            if not any(_touches(comp, start, cell) for cell, _ in cells):
                 where = f" at row {start[0] + 1}, column {start[1] + 1}" if several else ""
                 out.append((f"the intended goal's zone '{event}' in level '{level.name}' cannot "
                             f"be reached from the agent's start{where}", cells[0][0]))
@@ -186,7 +190,7 @@ def goal_problems(level: Level, event: str, required: bool) -> list[tuple[str, o
         return out
     for cell, noun in cells:
         for start in starts:
-            if not reachable(cell, start):
+            if not _touches(comp, start, cell):
                 where = f" at row {start[0] + 1}, column {start[1] + 1}" if several else ""
                 out.append((f"the intended goal's {noun} at row {cell[0] + 1}, column "
                             f"{cell[1] + 1} of level '{level.name}' cannot be reached from the "
