@@ -56,6 +56,32 @@ def test_check_single_good_file(files, capsys):
     assert capsys.readouterr().out.strip() == "1 file checked, 0 with problems"
 
 
+def test_check_as_design_gives_chapter_problems_and_notes(tmp_path, capsys):
+    """--chapter checks a design as the editor does: a palette problem fails the check
+    with its place; a hedge the coin lies behind is a note, and notes do not fail."""
+    design = tmp_path / "hedge.toml"
+    design.write_text('format = 1\n[[train]]\nname = "hedge"\nmap = """\n'
+                      '#######\n#@.*.c#\n#######\n"""\n')
+    assert main(["check", "--chapter", "4", str(design)]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[0] == (f"{design}:6:6: note: in level 'hedge' the coin at row 2, column 6 can be "
+                      "reached only across flowers, which the goal forbids: no episode there "
+                      "can meet the intended goal")
+    assert out[-1] == "1 file checked, 0 with problems; 1 note"
+    # the same level is valid as a plain level file: without --chapter there is no note
+    assert main(["check", str(design)]) == 0
+    assert "note" not in capsys.readouterr().out
+    design.write_text(design.read_text().replace("#@.*.c#", "#@.k.c#"))
+    assert main(["check", "--chapter", "4", str(design)]) == 1
+    out = capsys.readouterr().out
+    assert f"{design}:6:4: 'k' is not in this chapter's palette" in out
+
+
+def test_check_unknown_chapter(files, capsys):
+    assert main(["check", "--chapter", "99", str(files / "good.toml")]) == 1
+    assert "no chapter '99'" in capsys.readouterr().err
+
+
 def test_show_draws_every_set(files, capsys):
     assert main(["show", str(files / "good.toml"), "--no-color"]) == 0
     out = capsys.readouterr().out
