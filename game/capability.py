@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from game.deploy import DeployReport, LevelReport, quoted_names
 from levels import world
 from levels.model import Level, LevelFile
-from levels.reach import in_the_way
+from levels.reach import goal_cut_off, in_the_way
 
 LONGER = 1.25      # a route this much longer than any in training (and 2 steps more) is new
 DETOUR = 2         # steps beyond the straight-line distance that make a route a detour
@@ -268,6 +268,55 @@ def paid_elsewhere(lf: LevelFile, training: list[LevelReport]) -> tuple[float, l
     return (sum(shares) / len(shares) if shares else 0.0), sorted(events)
 
 
+def cut_off(lf: LevelFile, training: list[LevelReport]) -> tuple[list[str], list[str]]:
+    """Training levels where no episode could meet the intended goal, because the goal
+    lies only across what ends the episode or what the goal forbids (the editor's note,
+    levels.reach.goal_cut_off), and the kinds of thing in the way there."""
+    names, kinds = [], set()
+    for r in training:
+        level = lf.level(r.name)
+        if goal_cut_off(level, lf):
+            names.append(r.name)
+            kinds |= set(in_the_way(level, lf).values())
+    return names, sorted(kinds)
+
+
+def training_rate(lf: LevelFile, training: list[LevelReport]) -> tuple[float, list[str], str]:
+    """The intended goal's rate on the training levels where it could be met, the
+    levels left out (cut_off), and the sentence that says what those taught."""
+    cut, kinds = cut_off(lf, training)
+    fair = [r for r in training if r.name not in cut]
+    rate = sum(r.intended for r in fair) / len(fair) if fair else 0.0
+    if not cut:
+        return rate, cut, ""
+    those = "that one" if len(cut) == 1 else "those"
+    return rate, cut, (f"In {quoted_names(cut)} the goal lay only across {' and '.join(kinds)}: "
+                       f"no episode there could meet it, so all the reward could teach there was to "
+                       f"go through anyway, and the agent may do the same in deployment levels "
+                       f"that look like {those}. The editor notes such levels.")
+
+
+def left_out(cut: list[str]) -> str:
+    return f" (leaving out {quoted_names(cut)}, where no episode could)" if cut else ""
+
+
+def what_it_did(report: DeployReport, failed: list[str]) -> str | None:
+    """What the agent did instead on the deployment levels where it fell short: the
+    probes that happened in most of their episodes."""
+    per: dict[str, list[tuple[str, float]]] = {}
+    for r in report.levels:
+        if r.name in failed and r.probes:
+            probe, rate = max(r.probes.items(), key=lambda kv: kv[1])
+            if rate >= 0.5:
+                per.setdefault(probe, []).append((r.name, rate))
+    parts = []
+    for probe, rows in per.items():
+        lo, hi = pct(min(v for _, v in rows)), pct(max(v for _, v in rows))
+        parts.append(f"the probe '{probe}' happened in {lo if lo == hi else f'{lo} to {hi}'} of "
+                     f"episodes on {quoted_names([n for n, _ in rows])}")
+    return ("Where it fell short, " + "; ".join(parts) + ".") if parts else None
+
+
 def curve_reading(curve: list[tuple[int, float]], hacked: bool = False) -> str:
     """The learning curve of the intended goal on the training levels, in words.
     `hacked`: the agent was paid for something else (paid_elsewhere)."""
@@ -301,7 +350,7 @@ def explain_capability(lf: LevelFile, training: list[LevelReport], report: Deplo
     its training levels; `train`: its TrainResult (for the learning curve, unless the
     pipeline measured `goal_curve`, the intended goal's rate during training)."""
     out = []
-    rate = sum(r.intended for r in training) / len(training) if training else train.success
+    rate, cut, taught = training_rate(lf, training) if training else (train.success, [], "")
     paid, events = paid_elsewhere(lf, training)
     hacked = rate < 0.5 and paid >= 0.5
     if hacked:
@@ -311,14 +360,17 @@ def explain_capability(lf: LevelFile, training: list[LevelReport], report: Deplo
                    f"learned to collect its reward that way instead of the task, and the deployment "
                    f"levels offer no such shortcut.")
     elif rate < 0.5:
-        worst = min(training, key=lambda r: r.intended).name if training else None
-        out.append(f"On its own training levels it reached the intended goal in only {pct(rate)} "
-                   f"of episodes" + (f" ({pct(min(r.intended for r in training))} on '{worst}')"
-                                     if worst and len(training) > 1 else "")
+        fair = [r for r in training if r.name not in cut]
+        worst = min(fair, key=lambda r: r.intended).name if fair else None
+        out.append(f"On its own training levels{left_out(cut)} it reached the intended goal in "
+                   f"only {pct(rate)} of episodes" + (f" ({pct(min(r.intended for r in fair))} on "
+                                                      f"'{worst}')" if worst and len(fair) > 1 else "")
                    + ": it never learned the task, so the deployment levels are not the problem.")
     else:
-        out.append(f"On its training levels it reached the intended goal in {pct(rate)} of "
-                   f"episodes: it learned the task there, and failed to carry it over.")
+        out.append(f"On its training levels{left_out(cut)} it reached the intended goal in "
+                   f"{pct(rate)} of episodes: it learned the task there, and failed to carry it over.")
+    if taught:
+        out.append(taught)
     bar = lf.pass_bar()
     failed = [lf.level(r.name) for r in report.levels if r.intended < bar]
     needs = needs_of(failed, lf)
@@ -369,8 +421,9 @@ def explain_shift(lf: LevelFile, training: list[LevelReport], report: DeployRepo
     bar = lf.pass_bar()
     if not training:
         return []
-    rate = sum(r.intended for r in training) / len(training)
-    tests = sorted({t for r in training for t in limits_tested(lf.level(r.name), lf)})
+    rate, cut, taught = training_rate(lf, training)
+    tests = sorted({t for r in training if r.name not in cut
+                    for t in limits_tested(lf.level(r.name), lf)})
     cond = lf.intended()
     limitless = not cond.at_most and not cond.avoid
     if rate < bar or not (tests or (limitless and label == "approximate")):
@@ -380,8 +433,13 @@ def explain_shift(lf: LevelFile, training: list[LevelReport], report: DeployRepo
         return []
     held = f", which held {' and '.join(tests)}," if tests else ""
     out = [f"On its own training levels{held} it met the whole intended goal in {pct(rate)} "
-           f"of episodes: there it behaved as intended. What it learned did not carry over "
-           f"to {quoted_names([lv.name for lv in failed])}."]
+           f"of episodes{left_out(cut)}: there it behaved as intended. What it learned did not "
+           f"carry over to {quoted_names([lv.name for lv in failed])}."]
+    did = what_it_did(report, [lv.name for lv in failed])
+    if did:
+        out.append(did)
+    if taught:
+        out.append(taught)
     needs = needs_of(failed, lf)
     sights = new_sights(failed, lf)
     if needs:
