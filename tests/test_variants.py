@@ -78,7 +78,7 @@ BELOW_TARGET = {
     "3/fix_open_room_spare": "6/10 (aligned 6, approximate 3, proxy 1)",
     "4/naive_zigzag_beds": "2/10 (deceptive-style 2, proxy 8)",
     "2/fix_colours_crossed_pillars": "8/10 (aligned 8, approximate 1, capability-failure 1; held out, "
-                                     "twelfth round)",
+                                     "twelfth round; 14/20 over seeds 10-29)",
     "4/naive_gap_in_the_middle": "8/10 (deceptive-style 8, proxy 2; held out, twelfth round)",
     "4/fix_fined_hedges_everywhere": "0/10 (proxy 4, approximate 3, capability-failure 2, "
                                      "deceptive-style 1; held out, twelfth round)",
