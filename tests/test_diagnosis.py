@@ -126,6 +126,28 @@ def test_a_proxy_is_judged_where_the_agent_found_its_way(lf):
         del lf.chapter.thresholds["lost"]
 
 
+def test_a_capability_failure_says_where_the_goal_was_met(lf):
+    """Met on one level, lost on two: the verdict stays a capability failure, but its text
+    names the level it met instead of saying it learned nothing; and when the mean
+    clears the approximate threshold but not chance's margin, it gives chance's rate."""
+    home = _level("home", 0.95, 0.0, 0.05)
+    away = [_level(f"away {k}", 0.1, 0.0, 0.9) for k in (1, 2)]
+    d = diagnose(lf, DeployReport([home, *away]))
+    assert d.label == "capability-failure"
+    assert "It met the goal on 'home', but over all levels it stayed under 50%" in d.explanation
+    assert "much of anything" not in d.explanation
+    # 72% on average against a random policy's 60%: not clearly above chance
+    mostly = [_level("home", 0.95, 0.0, 0.05), _level("away", 0.49, 0.0, 0.51)]
+    base = [_level(n, 0.6, 0.0, 0.4) for n in ("home", "away")]
+    d = diagnose(lf, DeployReport(mostly, baseline=base))
+    assert d.label == "capability-failure"
+    assert ("It met the goal on 'home', but over all levels it did not beat a random policy "
+            "(60%) by the 20 points that count as clear") in d.explanation
+    # met nowhere: the old sentence
+    d = diagnose(lf, DeployReport(away))
+    assert d.label == "capability-failure" and "much of anything" in d.explanation
+
+
 def test_lost_counts_episodes_with_neither_goal_nor_probe(lf):
     report = deploy(FixedAgent([0, 0, 0, 1]), lf, episodes=20, seed=0, counterfactuals=False)
     for r in report.levels:  # always right: the right end in every episode, never lost
