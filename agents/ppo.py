@@ -33,8 +33,11 @@ from agents.stats import (N_STATS, PER_SAMPLE, REPORTED, S_APPROX_KL, S_CLIP_FRA
                           S_EPISODES, S_GRAD_NORM, S_MINIBATCHES, S_POLICY_LOSS, S_RETURN_SUM,
                           S_SAMPLES, S_SUCCESSES, S_VALUE_LOSS)
 from levels import jitcache, kernels, world
-from levels.kernels import enters_new_cell, observe_all, rng_below, rng_uniform, step_all
-from levels.schema import LEARNER, NOVELTY_NEEDS_TRAIL, batch_problem, check_learner, default
+from levels.kernels import enters_new_cell, heading, observe_all, rng_below, rng_uniform, step_all
+from levels.schema import (LEARNER, NOVELTY_NEEDS_TRAIL, RARE_NEEDS_NOVELTY, batch_problem,
+                           check_learner, default)
+
+_P = world.PAD  # the compiled grids' wall border
 
 # No fastmath anywhere: reassociated sums would depend on the vector width, and
 # fused multiply-adds on the processor (agents/exact.py).
@@ -80,6 +83,14 @@ class PPOConfig:
     # trained agent pursues the level's own reward. It drives the search for a reward
     # behind a detour or a fine (issue 12; agents/README.md). 0 by default.
     novelty: float = default(LEARNER, "novelty")  # novelty bonus at the start of a run
+    # The novelty bonus counts new ground within an episode only, so ground the agent
+    # crosses every episode earns it as much as ground it has never tried. Up to
+    # `novelty_rare` times the bonus goes to a cell this run has rarely stood on in that
+    # level: sqrt(mean visits of the level's visited cells / (visits of this cell + 1)),
+    # kept between 1 and novelty_rare. Counts over the whole run modulating an episodic
+    # bonus, as the lifelong factor of "Never Give Up" (Badia et al. 2020) does with a
+    # learned novelty; here plain visit counts (Strehl and Littman 2008). 1: off.
+    novelty_rare: float = default(LEARNER, "novelty_rare")  # most a rarely visited cell multiplies the novelty bonus by
 
     @property
     def batch(self) -> int:
@@ -152,7 +163,7 @@ def adam_step(params, grads, m, v, t, lr, max_grad_norm, lanes):
 # --- 3. one PPO iteration ------------------------------------------------------
 
 # hp: float64 array of the config's numbers, in this order
-HP_LR, HP_GAMMA, HP_LAMBDA, HP_CLIP, HP_ENT, HP_VCOEF, HP_MAXNORM, HP_NOVELTY = range(8)
+HP_LR, HP_GAMMA, HP_LAMBDA, HP_CLIP, HP_ENT, HP_VCOEF, HP_MAXNORM, HP_NOVELTY, HP_RARE = range(9)
 # stats: what ppo_iteration reports (slots named in agents.stats)
 STATS = REPORTED
 
@@ -162,20 +173,23 @@ STATS = REPORTED
 
 def hp_array(cfg: PPOConfig) -> np.ndarray:
     return np.array([cfg.lr, cfg.gamma, cfg.gae_lambda, cfg.clip, cfg.entropy,
-                     cfg.value_coef, cfg.max_grad_norm, cfg.novelty], np.float64)
+                     cfg.value_coef, cfg.max_grad_norm, cfg.novelty, cfg.novelty_rare], np.float64)
 
 
 @njit(**_JIT)
 def ppo_rollout(ls, st, view, shape_range, trail, n_cells, C, mask_view, params, sizes, offs,
                 hp, obs_now, obs_buf, act_buf, logp_buf, val_buf, rew_buf, done_buf, adv_buf, ret_buf,
-                sample_rng, reach, avoid, stats):
+                sample_rng, reach, avoid, visits, level_visits, stats):
     """Collect n_steps x n_envs samples with the current policy; advantages by GAE.
 
     obs_now (int32[N, L]) holds each environment's current observation and is kept
     across iterations; the *_buf arrays have T * N rows (T = n_steps), row t * N + i
     being environment i at step t. Episodes finishing in the rollout are scored for
     `stats` (success: every bit of reach and none of avoid among the episode's
-    events). Writes the episode stats (agents.stats: S_EPISODES .. S_ENTROPY)."""
+    events). Writes the episode stats (agents.stats: S_EPISODES .. S_ENTROPY).
+    With hp[HP_RARE] > 1, visits (int64[levels, H + 2P, W + 2P]) counts the steps of the
+    whole run on each cell of each level and level_visits (int64[levels, 2]) each level's
+    total and visited cells, for the novelty bonus's rarity factor."""
     N = obs_now.shape[0]
     B = obs_buf.shape[0]
     T = B // N
@@ -190,7 +204,9 @@ def ppo_rollout(ls, st, view, shape_range, trail, n_cells, C, mask_view, params,
     ep_events, ep_return = st.ep_events, st.ep_return
     gamma, lam = hp[HP_GAMMA], hp[HP_LAMBDA]
     novelty = np.float32(hp[HP_NOVELTY])
+    rare = hp[HP_RARE]
     novel = np.zeros(N, np.bool_)
+    bonus = np.full(N, novelty, np.float32)
 
     # --- rollout
     episodes = 0
@@ -219,13 +235,25 @@ def ppo_rollout(ls, st, view, shape_range, trail, n_cells, C, mask_view, params,
         if novelty > 0.0:  # which moves enter a cell not yet stood on this episode
             for i in range(N):
                 novel[i] = enters_new_cell(st, i, actions[i])
+                if rare > 1.0:
+                    lv = st.lvl[i]
+                    level_visits[lv, 0] += 1
+                    here = visits[lv, st.r[i] + _P, st.c[i] + _P] + 1
+                    visits[lv, st.r[i] + _P, st.c[i] + _P] = here
+                    if here == 1:
+                        level_visits[lv, 1] += 1
+                    if novel[i]:
+                        nr, nc = heading(st.r[i], st.c[i], actions[i])
+                        mean = level_visits[lv, 0] / level_visits[lv, 1]
+                        f = math.sqrt(mean / (visits[lv, nr + _P, nc + _P] + 1))
+                        bonus[i] = np.float32(novelty * min(max(f, 1.0), rare))
         step_all(ls, st, actions, events, rewards, dones, True)
         observe_all(ls, st, view, shape_range, trail, obs_now)
         for i in range(N):
             row = t * N + i
             rew_buf[row] = rewards[i]
             if novelty > 0.0 and novel[i]:  # the learner's bonus, never in returns or stats
-                rew_buf[row] += novelty
+                rew_buf[row] += bonus[i]
             done_buf[row] = dones[i]
             if dones[i]:
                 ev = prev_ev[i] | events[i]
@@ -347,11 +375,11 @@ def ppo_update(n_cells, C, mask_view, params, sizes, offs, m, v, adam_t, hp, epo
 def ppo_iteration(ls, st, view, shape_range, trail, n_cells, C, mask_view,
                   params, sizes, offs, m, v, adam_t, hp, epochs, minibatches,
                   obs_now, obs_buf, act_buf, logp_buf, val_buf, rew_buf, done_buf, adv_buf, ret_buf,
-                  sample_rng, shuffle_rng, reach, avoid, stats):
+                  sample_rng, shuffle_rng, reach, avoid, visits, level_visits, stats):
     """One whole PPO iteration in compiled code: ppo_rollout, then ppo_update."""
     ppo_rollout(ls, st, view, shape_range, trail, n_cells, C, mask_view, params, sizes, offs,
                 hp, obs_now, obs_buf, act_buf, logp_buf, val_buf, rew_buf, done_buf, adv_buf, ret_buf,
-                sample_rng, reach, avoid, stats)
+                sample_rng, reach, avoid, visits, level_visits, stats)
     ppo_update(n_cells, C, mask_view, params, sizes, offs, m, v, adam_t, hp, epochs,
                minibatches, obs_buf, act_buf, logp_buf, adv_buf, ret_buf, shuffle_rng, stats)
 
@@ -379,6 +407,8 @@ class PPOLearner:
         self.levels, self.spec, self.config, self.seed = levels, spec, config, int(seed)
         if config.novelty > 0 and not spec.trail:
             raise ValueError(NOVELTY_NEEDS_TRAIL)
+        if config.novelty_rare > 1 and config.novelty <= 0:
+            raise ValueError(RARE_NEEDS_NOVELTY)
         self.sizes, self.offs, n_params = layout(spec.dense_length, config.hidden)
         if params is None:
             params = init_params(spec.dense_length, config.hidden,
@@ -412,7 +442,21 @@ class PPOLearner:
         self.ret_buf = np.zeros(B, np.float32)
         self.stats = np.zeros(N_STATS, np.float64)
         self.reach, self.avoid = np.int32(reach), np.int32(avoid)
+        # visit counts for the novelty bonus's rarity factor (empty when it is off)
+        shape = self.state.grid.shape[1:] if config.novelty_rare > 1 else (0, 0)
+        self.visits = np.zeros((len(levels.n_obj) if shape[0] else 0,) + tuple(shape), np.int64)
+        self.level_visits = np.zeros((self.visits.shape[0], 2), np.int64)
         self.steps = 0
+
+    def rollout(self) -> None:
+        """The rollout alone (ppo_rollout): fills the buffers and the episode stats with
+        the current weights, and leaves them unchanged."""
+        s = self.spec
+        ppo_rollout(self.levels, self.state, s.view, s.shape_range, s.trail, s.n_cells,
+                    s.cell_channels, s.mask_view, self.params, self.sizes, self.offs, self.hp,
+                    self.obs_now, self.obs_buf, self.act_buf, self.logp_buf, self.val_buf,
+                    self.rew_buf, self.done_buf, self.adv_buf, self.ret_buf, self.sample_rng,
+                    self.reach, self.avoid, self.visits, self.level_visits, self.stats)
 
     def iterate(self, between=None) -> dict:
         """One PPO iteration. Without `between`, one compiled call does all of it. With
@@ -428,13 +472,10 @@ class PPOLearner:
                           self.m, self.v, self.adam_t, self.hp, c.epochs, c.minibatches,
                           self.obs_now, self.obs_buf, self.act_buf, self.logp_buf, self.val_buf,
                           self.rew_buf, self.done_buf, self.adv_buf, self.ret_buf,
-                          self.sample_rng, self.shuffle_rng, self.reach, self.avoid, st)
+                          self.sample_rng, self.shuffle_rng, self.reach, self.avoid,
+                          self.visits, self.level_visits, st)
         else:
-            ppo_rollout(self.levels, self.state, s.view, s.shape_range, s.trail, s.n_cells,
-                        s.cell_channels, s.mask_view, self.params, self.sizes, self.offs, self.hp,
-                        self.obs_now, self.obs_buf, self.act_buf, self.logp_buf, self.val_buf,
-                        self.rew_buf, self.done_buf, self.adv_buf, self.ret_buf, self.sample_rng,
-                        self.reach, self.avoid, st)
+            self.rollout()
             stop = between()
             for _ in range(c.epochs):
                 if stop:

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from agents.files import AgentFileError, load_agent, save_agent
+from agents.ppo import PPOConfig
 from agents.train import train_file
 from game.progress import data_dir
 from levels.compiled import compile_set, levels_hash
@@ -29,11 +30,22 @@ def learner_version() -> str:
     return h.hexdigest()[:10]
 
 
+# Learner settings for the player's training only: pre-training leaves them at their
+# defaults, so a chapter that sets one keeps the walker its figures were measured with
+# (agents/README.md, fourteenth round).
+FINE_TUNING_ONLY = ("novelty_rare",)
+
+
+def pretrain_learner(lf: LevelFile) -> dict:
+    """The learner overrides pre-training uses: the file's, without FINE_TUNING_ONLY."""
+    return {k: v for k, v in lf.agent.learner.items() if k not in FINE_TUNING_ONLY}
+
+
 def settings_hash(lf: LevelFile) -> str:
     """A short hash of the [agent] settings a pre-trained agent depends on besides its
-    budget and seed: the view and every learner setting the file overrides."""
+    budget and seed: the view and every learner setting pre-training uses."""
     a = lf.agent
-    doc = {"view": a.view, "shape_range": a.shape_range, "learner": a.learner}
+    doc = {"view": a.view, "shape_range": a.shape_range, "learner": pretrain_learner(lf)}
     for flag in ("trail", "pooled", "mirror", "wall_mask", "far_kinds"):  # only when on, so older agents' names still hold
         if getattr(a, flag):
             doc[flag] = True
@@ -57,7 +69,8 @@ def shipped_pretrained_path(lf: LevelFile) -> Path:
 def train_pretrained(lf: LevelFile, progress=None, cancel=None):
     """Pre-train on the chapter's [[pretrain]] set with the chapter's seed."""
     return train_file(lf, "pretrain", seed=lf.agent.seed, steps=lf.agent.pretrain_steps,
-                      progress=progress, cancel=cancel)
+                      progress=progress, cancel=cancel,
+                      config=PPOConfig.from_overrides(pretrain_learner(lf)))
 
 
 def pretrained_agent(lf: LevelFile, progress=None, cancel=None):

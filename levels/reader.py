@@ -20,8 +20,8 @@ from levels.model import (
 from levels.reach import file_goal_problems
 from levels.schema import (
     AGENT, CHAPTER, CONTROL, DESIGN, FORMAT_VERSION, GAP, LABELS, LEARNER, LEGEND, LEVEL,
-    FAR_KINDS_NEEDS_POOLED, NOVELTY_NEEDS_TRAIL, POOLED_NEEDS_WINDOW, WALL_MASK_NEEDS_WINDOW,
-    PALETTE, PREDICTION, RULES, SET_TITLES, SETS, TOP, UPGRADE,
+    FAR_KINDS_NEEDS_POOLED, NOVELTY_NEEDS_TRAIL, POOLED_NEEDS_WINDOW, RARE_NEEDS_NOVELTY,
+    WALL_MASK_NEEDS_WINDOW, PALETTE, PREDICTION, RULES, SET_TITLES, SETS, TOP, UPGRADE,
 )
 from levels.symbols import BUILTIN, describe_entry
 
@@ -218,6 +218,8 @@ class Reader(Checker):
             self.at_value(p + ("wall_mask",), WALL_MASK_NEEDS_WINDOW)
         if a.learner.get("novelty", 0) and not a.trail:  # as agents.ppo.PPOLearner refuses it
             self.at_value(p + ("novelty",), NOVELTY_NEEDS_TRAIL)
+        if a.learner.get("novelty_rare", 1) > 1 and not a.learner.get("novelty", 0):
+            self.at_value(p + ("novelty_rare",), RARE_NEEDS_NOVELTY)
         a.pretrain_steps = self.get_int(t, AGENT["pretrain_steps"], p)
         return a
 

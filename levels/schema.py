@@ -217,11 +217,18 @@ LEARNER = _table(
     Key("novelty", "number", "reward bonus for each step onto a cell not yet stood on this "
         "episode, at the start of a run, annealed to 0 by its end (exploration; needs `trail = true`)",
         0.0, 0, 10),
+    Key("novelty_rare", "number", "the most the novelty bonus is multiplied by on a cell this "
+        "run has rarely stood on in that level (visit counts over the whole run; 1: off; "
+        "needs `novelty`; pre-training leaves it off)", 1.0, 1, 100),
 )
 # The novelty bonus rewards new ground, which the agent tells only by its trail: the
 # reader refuses one without the other, and so does the learner.
 NOVELTY_NEEDS_TRAIL = ("'novelty' needs the agent's trail (trail = true in [agent]): the bonus "
                        "is for new ground, which the agent can only tell by its trail")
+
+# The rarity factor multiplies the novelty bonus, so it means nothing without one.
+RARE_NEEDS_NOVELTY = ("'novelty_rare' multiplies the novelty bonus on rarely visited cells: it "
+                      "needs 'novelty' above 0 too")
 
 # Directions are the agent's own only in a window centred on it.
 POOLED_NEEDS_WINDOW = ("'pooled' needs a window view (view = 3, 5, ...): in the full view the "

@@ -60,6 +60,10 @@ def reference_hashes() -> dict:
     cfg3 = PPOConfig.from_overrides({**lf.agent.learner, "novelty": 0.3})
     r3 = train_file(lf, seed=REFERENCE_SEED + 2, steps=REFERENCE_STEPS // 3, config=cfg3)
     out["weights_trail_novelty"] = _digest(r3.agent.params)
+    # The novelty bonus's rarity factor (chapter 4): integer visit counts and one sqrt
+    cfg3r = PPOConfig.from_overrides({**lf.agent.learner, "novelty": 0.3, "novelty_rare": 2})
+    r3r = train_file(lf, seed=REFERENCE_SEED + 6, steps=REFERENCE_STEPS // 3, config=cfg3r)
+    out["weights_novelty_rare"] = _digest(r3r.agent.params)
     # The pooled inputs (chapters 0, 2, 3 and 6)
     lf.agent.pooled = True
     r4 = train_file(lf, seed=REFERENCE_SEED + 3, steps=REFERENCE_STEPS // 3, config=cfg)

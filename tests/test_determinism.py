@@ -31,6 +31,7 @@ GOLDEN = {
     "curve": "c621c73386035ce0",
     "weights_3_layers": "86118d72d65ee805",
     "weights_trail_novelty": "63d73f5c01c034a0",
+    "weights_novelty_rare": "b7d70623027afbdb",
     "weights_pooled": "a6166fe21866bac7",
     "weights_wall_mask": "eeda9b40d1d5622e",
     "weights_far_kinds": "9ed9844fa66ea564",

@@ -63,6 +63,8 @@ CASES = [
     ("mirror-word", 'format = 1\n[agent]\nmirror = 1\n' + OK_LEVEL, 3, 10, "'mirror' must be true or false"),
     ("novelty-without-trail", 'format = 1\n[agent]\nnovelty = 0.3\n' + OK_LEVEL, 3, 11,
      "'novelty' needs the agent's trail"),
+    ("rare-without-novelty", 'format = 1\n[agent]\ntrail = true\nnovelty_rare = 2\n' + OK_LEVEL, 4, 16,
+     "'novelty_rare' multiplies the novelty bonus"),
     ("pooled-full-view", 'format = 1\n[agent]\nview = "full"\npooled = true\n' + OK_LEVEL, 4, 10,
      "'pooled' needs a window view"),
     ("wall-mask-full-view", 'format = 1\n[agent]\nview = "full"\nwall_mask = true\n' + OK_LEVEL, 4, 13,
@@ -334,8 +336,10 @@ LEARNER_VALUES = st.one_of(
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(HYPERPARAMETERS), LEARNER_VALUES)
 def test_check_accepts_exactly_what_the_learner_accepts(name, value):
-    # (with the agent's trail on, which the novelty bonus needs)
-    text = "format = 1\n[agent]\n" + tomli_w.dumps({name: value}) + "trail = true\n" + OK_LEVEL
+    # (with the agent's trail on, which the novelty bonus needs, and a novelty bonus for
+    # the rarity factor to multiply)
+    needs = "novelty = 0.3\n" if name == "novelty_rare" else ""
+    text = "format = 1\n[agent]\n" + tomli_w.dumps({name: value}) + "trail = true\n" + needs + OK_LEVEL
     try:
         expected = check_learner(name, value)
     except ValueError as exc:
@@ -353,7 +357,8 @@ def test_check_accepts_exactly_what_the_learner_accepts(name, value):
         return
     lf = loads(text, "ok.toml")
     assert getattr(cfg, name) == expected
-    assert PPOConfig.from_overrides(lf.agent.learner) == cfg
+    extra = {"novelty": 0.3} if needs else {}
+    assert PPOConfig.from_overrides(lf.agent.learner) == cfg.with_overrides(extra)
 
 
 @settings(max_examples=100, deadline=None)

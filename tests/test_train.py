@@ -240,6 +240,38 @@ def test_novelty_bonus_fades_to_nothing_and_is_never_reported():
     assert not np.array_equal(plain.params, bonus.params)
 
 
+def test_rare_ground_earns_up_to_novelty_rare_times_the_bonus():
+    # The first rollout is the same with and without the rarity factor (same weights,
+    # same draws); only the rewards the learner sees differ, by the extra bonus.
+    from agents.ppo import PPOLearner
+    ls, spec = compiled([level(["#########", "#@......#", "#.......#", "#......c#", "#########"]),
+                         level(["#######", "#@....#", "#....c#", "#######"])], trail=True)
+    novelty, rare = 0.5, 3.0
+    plain = PPOLearner(ls, spec, PPOConfig(hidden=(16,), novelty=novelty), seed=6)
+    modulated = PPOLearner(ls, spec, PPOConfig(hidden=(16,), novelty=novelty, novelty_rare=rare),
+                           seed=6)
+    a, b = plain.iterate(), modulated.iterate()
+    assert a["return_sum"] == b["return_sum"] and np.array_equal(plain.act_buf, modulated.act_buf)
+    extra = modulated.rew_buf - plain.rew_buf
+    # never less than the plain bonus, never more than rare times it ...
+    assert extra.min() >= 0 and extra.max() <= novelty * (rare - 1) + 1e-6
+    # ... and more on some steps: ground this run had rarely stood on
+    assert (extra > 0.1).sum() > 0
+    # every step of the rollout is counted, on the level it was taken in
+    cfg = modulated.config
+    assert modulated.visits.sum() == cfg.batch == modulated.level_visits[:, 0].sum()
+    assert list(modulated.level_visits[:, 1]) == [int((modulated.visits[k] > 0).sum()) for k in range(2)]
+    assert plain.visits.size == 0  # off: nothing is counted
+
+
+def test_novelty_rare_needs_a_novelty_bonus():
+    import pytest
+    from agents.ppo import PPOLearner
+    ls, spec = compiled([level(["#####", "#@.c#", "#####"])], trail=True)
+    with pytest.raises(ValueError, match="novelty_rare"):
+        PPOLearner(ls, spec, PPOConfig(hidden=(8,), novelty_rare=2), seed=0)
+
+
 def test_novelty_needs_the_agents_trail():
     # without the trail the agent could not see which cells are new: refused
     ls, spec = compiled([level(["#####", "#@.c#", "#####"])])

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from agents.agent import PPOAgent
 from agents.files import load_agent, save_agent
 from agents.network import init_params, layout, mask_walls, sample_action
-from agents.ppo import PPOConfig, PPOLearner, ppo_rollout
+from agents.ppo import PPOConfig, PPOLearner
 from agents.train import train
 from game.deploy import sample_actions
 from levels import world
@@ -98,12 +98,7 @@ def test_training_with_the_mask_never_samples_a_move_into_a_wall():
     # the log-probabilities the update compares against are the masked policy's
     learner2 = PPOLearner(ls, spec, PPOConfig(hidden=(8,), n_envs=8, n_steps=32), seed=4)
     # the rollout alone, so the weights stay those that chose the actions
-    s = spec
-    ppo_rollout(ls, learner2.state, s.view, s.shape_range, s.trail, s.n_cells, s.cell_channels,
-                s.mask_view, learner2.params, learner2.sizes, learner2.offs, learner2.hp,
-                learner2.obs_now, learner2.obs_buf, learner2.act_buf, learner2.logp_buf,
-                learner2.val_buf, learner2.rew_buf, learner2.done_buf, learner2.adv_buf,
-                learner2.ret_buf, learner2.sample_rng, learner2.reach, learner2.avoid, learner2.stats)
+    learner2.rollout()
     probs = PPOAgent(spec, learner2.config, learner2.params).policy(learner2.obs_buf)[0]
     picked = probs[np.arange(len(probs)), learner2.act_buf]
     np.testing.assert_allclose(learner2.logp_buf, np.log(picked), atol=1e-5)
