@@ -17,6 +17,7 @@ import json
 import os
 import statistics
 import sys
+import tomllib
 from pathlib import Path
 
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -29,9 +30,10 @@ from game.chapters import find_chapter  # noqa: E402
 from levels.load import load  # noqa: E402
 
 
-def parse_setting(text: str) -> tuple[str, float]:
+def parse_setting(text: str) -> tuple[str, object]:
+    """KEY=VALUE with VALUE written as in a level file (TOML): 4, 0.3, [32, 32]."""
     key, _, value = text.partition("=")
-    return key.strip(), float(value)
+    return key.strip(), tomllib.loads(f"v = {value}")["v"]
 
 
 def main(argv=None) -> int:
