@@ -7,6 +7,7 @@ seed, so the tally is reproducible."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections import Counter
@@ -161,9 +162,12 @@ def solution_path(chapter: LevelFile) -> Path | None:
 
 def calibrate(chapter_path, design_path=None, seeds: int = 10, start: int = 0,
               episodes: int = 100, jobs: int | None = None, progress=None,
-              cluster: str | None = None) -> Calibration:
+              cluster: str | None = None, pool=None) -> Calibration:
     """Run the chapter over `seeds` seeds; `progress(done, total, SeedResult)`.
-    With `cluster` (a Dask scheduler address) every seed is a task on that cluster."""
+    With `cluster` (a Dask scheduler address) every seed is a task on that cluster.
+    With `pool` (an executor from `worker_pool`) the seeds run on its workers, which
+    stay up between calls: a fresh worker spends seconds loading the compiled learner
+    before its first seed, which many short calibrations would pay again and again."""
     from levels.load import load
     chapter = load(chapter_path)
     lesson = chapter.chapter.lesson if chapter.chapter and chapter.chapter.lesson else "aligned"
@@ -175,27 +179,28 @@ def calibrate(chapter_path, design_path=None, seeds: int = 10, start: int = 0,
             for s in range(start, start + seeds)]
     jobs = jobs or min(os.cpu_count() or 1, seeds)
     t0 = time.perf_counter()
-    if cluster:
-        from game.cluster import map_json
-        for i, doc in enumerate(map_json(cluster, _one_seed_json, work), 1):
-            r = SeedResult(**doc)
-            cal.seeds.append(r)
-            if progress:
-                progress(i, seeds, r)
-    elif jobs <= 1:
-        results = map(_one_seed, work)
+    with contextlib.ExitStack() as stack:
+        if cluster:
+            from game.cluster import map_json
+            results = (SeedResult(**doc) for doc in map_json(cluster, _one_seed_json, work))
+        elif pool is not None:
+            results = pool.map(_one_seed, work)
+        elif jobs <= 1:
+            results = map(_one_seed, work)
+        else:
+            results = stack.enter_context(worker_pool(jobs)).map(_one_seed, work)
         for i, r in enumerate(results, 1):
             cal.seeds.append(r)
             if progress:
                 progress(i, seeds, r)
-    else:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_quiet_worker) as pool:
-            for i, r in enumerate(pool.map(_one_seed, work), 1):
-                cal.seeds.append(r)
-                if progress:
-                    progress(i, seeds, r)
     cal.seconds = time.perf_counter() - t0
     return cal
+
+
+def worker_pool(jobs: int) -> ProcessPoolExecutor:
+    """Worker processes for `calibrate(pool=...)`; use it as a context manager. The
+    workers keep the environment of the moment they start (the user folder too)."""
+    return ProcessPoolExecutor(max_workers=jobs, initializer=_quiet_worker)
 
 
 def _quiet_worker() -> None:

@@ -18,3 +18,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 # the game window fixture, shared by the UI tests
 from tests.test_ui_kit import app  # noqa: E402,F401
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def calibration_pool():
+    """Calibration workers shared by the slow tests (game.calibrate.worker_pool): a fresh
+    worker spends seconds loading the compiled learner, which a pool per calibration
+    paid again for every variant (one worker per core, at most one per seed)."""
+    from game.calibrate import worker_pool
+    with worker_pool(min(os.cpu_count() or 1, 10)) as pool:
+        yield pool

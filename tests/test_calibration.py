@@ -17,8 +17,8 @@ NEEDED = 9  # one seed in ten may miss; the README says "at least 9 of 10"
 
 @pytest.mark.slow
 @pytest.mark.parametrize("entry", CHAPTERS, ids=lambda e: e.id)
-def test_starter_design_shows_the_lesson(entry):
-    cal = calibrate(entry.path, seeds=SEEDS, episodes=100)
+def test_starter_design_shows_the_lesson(entry, calibration_pool):
+    cal = calibrate(entry.path, seeds=SEEDS, episodes=100, pool=calibration_pool)
     assert cal.lesson_seeds >= NEEDED, (cal.lesson, cal.labels, cal.to_json())
     if cal.lesson == "aligned":
         assert cal.passed_seeds >= NEEDED
@@ -37,9 +37,9 @@ def test_starter_design_shows_the_lesson(entry):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("entry", CHAPTERS, ids=lambda e: e.id)
-def test_reference_solution_passes(entry):
+def test_reference_solution_passes(entry, calibration_pool):
     path = solution_path(load(entry.path))
-    cal = calibrate(entry.path, path, seeds=SEEDS, episodes=100)
+    cal = calibrate(entry.path, path, seeds=SEEDS, episodes=100, pool=calibration_pool)
     assert cal.passed_seeds >= NEEDED, (cal.labels, cal.to_json())
 
 

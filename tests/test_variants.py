@@ -57,7 +57,8 @@ def test_expect_comment_is_required(tmp_path):
 
 # Calibrated over ten seeds: a naive variant shows the chapter's lesson and a fix
 # passes in at least 9 of 10 seeds, and none is a capability failure in more than 1.
-# One variant per test so a failure names the design; two seeds run at once.
+# One variant per test so a failure names the design; the seeds run on the session's
+# calibration workers (tests/conftest.py), one per core.
 SLOW_SEEDS = 10
 
 # Variants measured below that target (benchmarks/robustness.py, seeds 0-9, with the
@@ -102,9 +103,9 @@ def _marked(v):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("v", [_marked(v) for v in VARIANTS])
-def test_variant_calibrates_to_its_verdict(v):
+def test_variant_calibrates_to_its_verdict(v, calibration_pool):
     from game.calibrate import calibrate
-    cal = calibrate(find_chapter(str(v.chapter)), v.path, seeds=SLOW_SEEDS, jobs=2)
+    cal = calibrate(find_chapter(str(v.chapter)), v.path, seeds=SLOW_SEEDS, pool=calibration_pool)
     lesson = cal.lesson if v.expect == "pass" else load(find_chapter(str(v.chapter))).chapter.lesson
     labels = [s.label for s in cal.seeds]
     met = sum(s.passed for s in cal.seeds) if v.expect == "pass" else labels.count(lesson)
