@@ -7,6 +7,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
+
 for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(var, "1")
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
@@ -18,9 +20,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 # the game window fixture, shared by the UI tests
 from tests.test_ui_kit import app  # noqa: E402,F401
-
-
-import pytest  # noqa: E402
 
 
 @pytest.fixture(scope="session")
