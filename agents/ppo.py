@@ -442,10 +442,10 @@ class PPOLearner:
         self.ret_buf = np.zeros(B, np.float32)
         self.stats = np.zeros(N_STATS, np.float64)
         self.reach, self.avoid = np.int32(reach), np.int32(avoid)
-        # visit counts for the novelty bonus's rarity factor (empty when it is off)
-        shape = self.state.grid.shape[1:] if config.novelty_rare > 1 else (0, 0)
-        self.visits = np.zeros((len(levels.n_obj) if shape[0] else 0,) + tuple(shape), np.int64)
-        self.level_visits = np.zeros((self.visits.shape[0], 2), np.int64)
+        # visit counts for the novelty bonus's rarity factor (no levels when it is off)
+        n_counted = len(levels.n_obj) if config.novelty_rare > 1 else 0
+        self.visits = np.zeros((n_counted,) + self.state.grid.shape[1:], np.int64)
+        self.level_visits = np.zeros((n_counted, 2), np.int64)
         self.steps = 0
 
     def rollout(self) -> None:
