@@ -178,13 +178,15 @@ def hp_array(cfg: PPOConfig) -> np.ndarray:
 
 @njit(**_JIT)
 def ppo_rollout(ls, st, view, shape_range, trail, n_cells, C, mask_view, params, sizes, offs,
-                hp, obs_now, obs_buf, act_buf, logp_buf, val_buf, rew_buf, done_buf, adv_buf, ret_buf,
-                sample_rng, reach, avoid, visits, level_visits, stats):
+                hp, obs_now, obs_buf, in_idx, in_val, in_start, act_buf, logp_buf, val_buf, rew_buf,
+                done_buf, adv_buf, ret_buf, sample_rng, reach, avoid, visits, level_visits, stats):
     """Collect n_steps x n_envs samples with the current policy; advantages by GAE.
 
     obs_now (int32[N, L]) holds each environment's current observation and is kept
     across iterations; the *_buf arrays have T * N rows (T = n_steps), row t * N + i
-    being environment i at step t. Episodes finishing in the rollout are scored for
+    being environment i at step t; row r's active network inputs (agents.network
+    `active_inputs`) are kept in in_idx and in_val at in_start[r]:in_start[r + 1], so the
+    update's epochs need not decode the observations again. Episodes finishing in the rollout are scored for
     `stats` (success: every bit of reach and none of avoid among the episode's
     events). Writes the episode stats (agents.stats: S_EPISODES .. S_ENTROPY).
     With hp[HP_RARE] > 1, visits (int64[levels, H + 2P, W + 2P]) counts the steps of the
@@ -194,7 +196,7 @@ def ppo_rollout(ls, st, view, shape_range, trail, n_cells, C, mask_view, params,
     B = obs_buf.shape[0]
     T = B // N
     L = obs_now.shape[1]
-    acts, logits, probs, idx, val = scratch(sizes, L)
+    acts, live, scales, logits, probs, idx, val = scratch(sizes, L)
     actions = np.zeros(N, np.int32)
     events = np.zeros(N, np.int32)
     rewards = np.zeros(N, np.float32)
@@ -209,6 +211,7 @@ def ppo_rollout(ls, st, view, shape_range, trail, n_cells, C, mask_view, params,
     bonus = np.full(N, novelty, np.float32)
 
     # --- rollout
+    in_start[0] = 0
     episodes = 0
     successes = 0
     ret_sum = 0.0
@@ -218,9 +221,14 @@ def ppo_rollout(ls, st, view, shape_range, trail, n_cells, C, mask_view, params,
             row = t * N + i
             for k in range(L):
                 obs_buf[row, k] = obs_now[i, k]
-            n = active_inputs(obs_now[i], n_cells, C, idx, val)
-            value = forward(params, sizes, offs, idx, val, n, acts, logits)
-            mask_walls(obs_now[i], mask_view, logits)
+            n = active_inputs(obs_now, i, n_cells, C, idx, val)
+            o = in_start[row]
+            for k in range(n):
+                in_idx[o + k] = idx[k]
+                in_val[o + k] = val[k]
+            in_start[row + 1] = o + n
+            value = forward(params, sizes, offs, idx, val, n, acts, live, scales, logits)
+            mask_walls(obs_now, i, mask_view, logits)
             lse = softmax(logits, probs)
             a = sample_action(probs, rng_uniform(sample_rng, i))
             actions[i] = a
@@ -266,8 +274,8 @@ def ppo_rollout(ls, st, view, shape_range, trail, n_cells, C, mask_view, params,
     last_adv = np.zeros(N, np.float32)
     next_val = np.zeros(N, np.float32)
     for i in range(N):
-        n = active_inputs(obs_now[i], n_cells, C, idx, val)
-        next_val[i] = forward(params, sizes, offs, idx, val, n, acts, logits)
+        n = active_inputs(obs_now, i, n_cells, C, idx, val)
+        next_val[i] = forward(params, sizes, offs, idx, val, n, acts, live, scales, logits)
     for t in range(T - 1, -1, -1):
         for i in range(N):
             row = t * N + i
@@ -285,14 +293,15 @@ def ppo_rollout(ls, st, view, shape_range, trail, n_cells, C, mask_view, params,
 
 @njit(**_JIT)
 def ppo_update(n_cells, C, mask_view, params, sizes, offs, m, v, adam_t, hp, epochs,
-               minibatches, obs_buf, act_buf, logp_buf, adv_buf, ret_buf, shuffle_rng, stats):
+               minibatches, obs_buf, in_idx, in_val, in_start, act_buf, logp_buf, adv_buf, ret_buf,
+               shuffle_rng, stats):
     """`epochs` passes of minibatch updates of the clipped objective over the rollout.
     Adds to stats (agents.stats) the sums of the per-sample losses, KL and clipped count and
     of the per-minibatch gradient norms, and to S_SAMPLES, S_MINIBATCHES the sample and
     minibatch counts (the caller turns them into means)."""
     B = obs_buf.shape[0]
     L = obs_buf.shape[1]
-    acts, logits, probs, idx, val = scratch(sizes, L)
+    acts, live, scales, logits, probs, idx, val = scratch(sizes, L)
     dbuf = np.zeros((2, widest_layer(sizes)), np.float32)
     dlogits = np.zeros(N_ACTIONS, np.float32)
     grads = np.zeros(params.shape[0], np.float32)
@@ -330,9 +339,13 @@ def ppo_update(n_cells, C, mask_view, params, sizes, offs, m, v, adam_t, hp, epo
             inv_mb = np.float32(1.0 / mb)
             for s in range(start, start + mb):
                 row = perm[s]
-                n = active_inputs(obs_buf[row], n_cells, C, idx, val)
-                value = forward(params, sizes, offs, idx, val, n, acts, logits)
-                mask_walls(obs_buf[row], mask_view, logits)
+                o = in_start[row]
+                n = in_start[row + 1] - o
+                for k in range(n):  # the inputs the rollout decoded
+                    idx[k] = in_idx[o + k]
+                    val[k] = in_val[o + k]
+                value = forward(params, sizes, offs, idx, val, n, acts, live, scales, logits)
+                mask_walls(obs_buf, row, mask_view, logits)
                 lse = softmax(logits, probs)
                 a = act_buf[row]
                 logratio = logits[a] - lse - logp_buf[row]
@@ -358,7 +371,7 @@ def ppo_update(n_cells, C, mask_view, params, sizes, offs, m, v, adam_t, hp, epo
                 verr = value - ret_buf[row]
                 v_sum += 0.5 * verr * verr
                 kl_sum += (ratio - 1.0) - logratio
-                backward(params, wt, grads, sizes, offs, idx, val, n, acts, dlogits,
+                backward(params, wt, grads, sizes, offs, idx, val, n, acts, live, scales, dlogits,
                          v_coef * verr * inv_mb, dbuf)
             adam_t[0] += 1
             norm_sum += adam_step(params, grads, m, v, adam_t[0], hp[HP_LR], hp[HP_MAXNORM], lanes)
@@ -374,14 +387,16 @@ def ppo_update(n_cells, C, mask_view, params, sizes, offs, m, v, adam_t, hp, epo
 @njit(**_JIT)
 def ppo_iteration(ls, st, view, shape_range, trail, n_cells, C, mask_view,
                   params, sizes, offs, m, v, adam_t, hp, epochs, minibatches,
-                  obs_now, obs_buf, act_buf, logp_buf, val_buf, rew_buf, done_buf, adv_buf, ret_buf,
-                  sample_rng, shuffle_rng, reach, avoid, visits, level_visits, stats):
+                  obs_now, obs_buf, in_idx, in_val, in_start, act_buf, logp_buf, val_buf, rew_buf,
+                  done_buf, adv_buf, ret_buf, sample_rng, shuffle_rng, reach, avoid, visits,
+                  level_visits, stats):
     """One whole PPO iteration in compiled code: ppo_rollout, then ppo_update."""
     ppo_rollout(ls, st, view, shape_range, trail, n_cells, C, mask_view, params, sizes, offs,
-                hp, obs_now, obs_buf, act_buf, logp_buf, val_buf, rew_buf, done_buf, adv_buf, ret_buf,
-                sample_rng, reach, avoid, visits, level_visits, stats)
+                hp, obs_now, obs_buf, in_idx, in_val, in_start, act_buf, logp_buf, val_buf, rew_buf,
+                done_buf, adv_buf, ret_buf, sample_rng, reach, avoid, visits, level_visits, stats)
     ppo_update(n_cells, C, mask_view, params, sizes, offs, m, v, adam_t, hp, epochs,
-               minibatches, obs_buf, act_buf, logp_buf, adv_buf, ret_buf, shuffle_rng, stats)
+               minibatches, obs_buf, in_idx, in_val, in_start, act_buf, logp_buf, adv_buf, ret_buf,
+               shuffle_rng, stats)
 
 
 
@@ -433,6 +448,10 @@ class PPOLearner:
         self.obs_now = np.zeros((N, L), np.int32)
         observe_all(levels, self.state, spec.view, spec.shape_range, spec.trail, self.obs_now)
         self.obs_buf = np.zeros((B, L), np.int32)
+        # each row's active network inputs, decoded once by the rollout (at most 4 per code)
+        self.in_idx = np.zeros(B * L * 4, np.int64)
+        self.in_val = np.zeros(B * L * 4, np.float32)
+        self.in_start = np.zeros(B + 1, np.int64)
         self.act_buf = np.zeros(B, np.int32)
         self.logp_buf = np.zeros(B, np.float32)
         self.val_buf = np.zeros(B, np.float32)
@@ -454,7 +473,8 @@ class PPOLearner:
         s = self.spec
         ppo_rollout(self.levels, self.state, s.view, s.shape_range, s.trail, s.n_cells,
                     s.cell_channels, s.mask_view, self.params, self.sizes, self.offs, self.hp,
-                    self.obs_now, self.obs_buf, self.act_buf, self.logp_buf, self.val_buf,
+                    self.obs_now, self.obs_buf, self.in_idx, self.in_val, self.in_start,
+                    self.act_buf, self.logp_buf, self.val_buf,
                     self.rew_buf, self.done_buf, self.adv_buf, self.ret_buf, self.sample_rng,
                     self.reach, self.avoid, self.visits, self.level_visits, self.stats)
 
@@ -470,7 +490,8 @@ class PPOLearner:
             ppo_iteration(self.levels, self.state, s.view, s.shape_range, s.trail, s.n_cells,
                           s.cell_channels, s.mask_view, self.params, self.sizes, self.offs,
                           self.m, self.v, self.adam_t, self.hp, c.epochs, c.minibatches,
-                          self.obs_now, self.obs_buf, self.act_buf, self.logp_buf, self.val_buf,
+                          self.obs_now, self.obs_buf, self.in_idx, self.in_val, self.in_start,
+                          self.act_buf, self.logp_buf, self.val_buf,
                           self.rew_buf, self.done_buf, self.adv_buf, self.ret_buf,
                           self.sample_rng, self.shuffle_rng, self.reach, self.avoid,
                           self.visits, self.level_visits, st)
@@ -482,7 +503,8 @@ class PPOLearner:
                     break
                 ppo_update(s.n_cells, s.cell_channels, s.mask_view, self.params, self.sizes,
                            self.offs, self.m, self.v, self.adam_t, self.hp, 1, c.minibatches,
-                           self.obs_buf, self.act_buf, self.logp_buf, self.adv_buf, self.ret_buf,
+                           self.obs_buf, self.in_idx, self.in_val, self.in_start, self.act_buf,
+                           self.logp_buf, self.adv_buf, self.ret_buf,
                            self.shuffle_rng, st)
                 stop = between()
         self.steps += c.batch

@@ -17,6 +17,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -62,9 +63,17 @@ def _run(target: str, extra_env: dict | None = None) -> dict:
     return got
 
 
+def _run_all(runs: dict) -> dict:
+    """_run for each name's (target, extra_env), one run per core at a time: each is a
+    fresh process compiling the learner on its own, a minute or more of one core."""
+    with ThreadPoolExecutor(max(1, min(len(runs), os.cpu_count() or 1))) as ex:
+        futures = {name: ex.submit(_run, *args) for name, args in runs.items()}
+        return {name: f.result() for name, f in futures.items()}
+
+
 @pytest.mark.slow
 def test_every_cpu_target_gives_the_same_agent_and_report():
-    results = {t: _run(t) for t in TARGETS}
+    results = _run_all({t: (t, None) for t in TARGETS})
     host = results["host"]
     for target, got in results.items():
         assert got == host, f"{target} differs from the host: {got} != {host}"
@@ -79,5 +88,6 @@ def test_numpy_simd_dispatch_does_not_change_the_report():
         np.__config__, "CONFIG") else []
     if not extra:
         pytest.skip("this numpy does not say which SIMD extensions it found")
-    limited = _run("host", {"NPY_DISABLE_CPU_FEATURES": " ".join(extra)})
-    assert limited == _run("host")
+    got = _run_all({"limited": ("host", {"NPY_DISABLE_CPU_FEATURES": " ".join(extra)}),
+                    "host": ("host", None)})
+    assert got["limited"] == got["host"]

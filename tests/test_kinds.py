@@ -101,7 +101,7 @@ def test_kind_appears_in_the_observation_channels(name):
     assert on == {4 * C + world.CH_KIND0 + k, 4 * C + world.CH_COLOR0 + color}
     idx = np.zeros(spec.dense_length, np.int32)
     val = np.zeros(spec.dense_length, np.float32)
-    n = active_inputs(codes, spec.n_cells, C, idx, val)
+    n = active_inputs(codes[None], 0, spec.n_cells, C, idx, val)
     assert set(idx[:n].tolist()) == on and np.all(val[:n] == 1.0)
 
 

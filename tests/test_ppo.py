@@ -80,20 +80,23 @@ def test_backward_matches_finite_differences(hidden):
     idx = np.array([1, 4, 17, 29], np.int64)
     val = np.array([1, 1, 1, 2], np.float32)
     acts = np.zeros((len(hidden), maxh), np.float32)
+    live = np.zeros(len(hidden) * (maxh + 1), np.int64)
+    scales = np.zeros(maxh, np.float32)
     logits = np.zeros(4, np.float32)
     rng = np.random.default_rng(1)
     dl = rng.standard_normal(4).astype(np.float32)
     dv = np.float32(0.7)
 
     def loss(p):  # a linear function of the outputs: its gradient is (dl, dv) backpropagated
-        v = forward(p.astype(np.float32), sizes, offs, idx, val, 4, acts, logits)
+        v = forward(p.astype(np.float32), sizes, offs, idx, val, 4, acts, live, scales, logits)
         return float(np.dot(logits.astype(np.float64), dl) + dv * v)
 
     grads = np.zeros(n, np.float32)
-    forward(params, sizes, offs, idx, val, 4, acts, logits)
+    forward(params, sizes, offs, idx, val, 4, acts, live, scales, logits)
     wt = np.zeros_like(params)
     transpose_hidden(params, sizes, offs, wt)
-    backward(params, wt, grads, sizes, offs, idx, val, 4, acts, dl, dv, np.zeros((2, maxh), np.float32))
+    backward(params, wt, grads, sizes, offs, idx, val, 4, acts, live, scales, dl, dv,
+             np.zeros((2, maxh), np.float32))
     num = np.zeros(n)
     h = 1e-2
     for k in range(n):
@@ -188,20 +191,22 @@ def test_sparse_first_layer_equals_dense(view, trail, pooled):
     # and the sparse gradient equals the dense outer product
     idx = np.zeros(spec.length * 4, np.int64)
     val = np.zeros(spec.length * 4, np.float32)
-    k = active_inputs(obs[1], spec.n_cells, spec.cell_channels, idx, val)
+    k = active_inputs(obs, 1, spec.n_cells, spec.cell_channels, idx, val)
     assert len(set(idx[:k].tolist())) == k  # each input at most once
     dense = np.zeros(spec.dense_length, np.float32)
     dense[idx[:k]] = val[:k]
     np.testing.assert_array_equal(dense, _dense(spec, obs[1:2])[0])
     np.testing.assert_array_equal(spec.dense(obs), _dense(spec, obs))  # ObsSpec.dense agrees
     acts = np.zeros((2, 16), np.float32)
+    live = np.zeros(2 * 17, np.int64)
+    scales = np.zeros(16, np.float32)
     lg = np.zeros(4, np.float32)
-    forward(params, sizes, offs, idx, val, k, acts, lg)
+    forward(params, sizes, offs, idx, val, k, acts, live, scales, lg)
     grads = np.zeros(n, np.float32)
     dl = np.array([0.3, -0.2, 0.5, -0.6], np.float32)
     wt = np.zeros_like(params)
     transpose_hidden(params, sizes, offs, wt)
-    backward(params, wt, grads, sizes, offs, idx, val, k, acts, dl, np.float32(0.4),
+    backward(params, wt, grads, sizes, offs, idx, val, k, acts, live, scales, dl, np.float32(0.4),
              np.zeros((2, 16), np.float32))
     g1 = grads[offs[0]:offs[0] + spec.dense_length * 16].reshape(spec.dense_length, 16)
     gb = grads[offs[1]:offs[1] + 16]

@@ -251,7 +251,7 @@ def test_without_upgrade_results_the_diagnosis_is_the_players(lf):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("which", ["starter", "solution"])
-def test_chapter_7_both_agents_over_ten_seeds(which):
+def test_chapter_7_both_agents_over_ten_seeds(which, calibration_pool):
     """The issue's bar, per agent: the starter's certified agent passes and its upgraded
     agent tampers in at least 9 of 10 seeds; the reference solution passes with both."""
     from game.calibrate import calibrate, solution_path
@@ -259,7 +259,7 @@ def test_chapter_7_both_agents_over_ten_seeds(which):
     from levels.load import load
     path = find_chapter("7")
     design = solution_path(load(path)) if which == "solution" else None
-    cal = calibrate(path, design, seeds=10, episodes=100, jobs=1)
+    cal = calibrate(path, design, seeds=10, episodes=100, pool=calibration_pool)
     bar = load(path).chapter.bar
     mine = sum(s.intended >= bar for s in cal.seeds)
     theirs_pass = sum(s.upgrade["intended"] >= bar for s in cal.seeds)

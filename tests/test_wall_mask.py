@@ -72,7 +72,7 @@ def test_mask_walls_leaves_the_logits_alone_when_off():
     ls, spec = compiled([NOOK])
     obs = _observe(ls, spec)
     logits = np.arange(4, dtype=np.float32)
-    mask_walls(obs[0], 0, logits)
+    mask_walls(obs, 0, 0, logits)
     np.testing.assert_array_equal(logits, np.arange(4, dtype=np.float32))
 
 
