@@ -283,8 +283,8 @@ def backward(params, wt, grads, sizes, offs, idx, val, n_act, acts, live, scales
              dvalue, dbuf):
     """Accumulate into `grads` the gradient of a loss whose derivatives with respect
     to the logits and the value are dlogits and dvalue (after `forward` filled acts
-    and live). wt holds the hidden weights transposed (`transpose_hidden`); dbuf is
-    scratch float32[2, W]. Only units that were on carry a gradient (ReLU), so the
+    and live). wt holds the weights transposed (`transpose_hidden`); dbuf is scratch
+    float32[2, W]. Only units that were on carry a gradient (ReLU), so the
     loops run over `live`, which this overwrites (call forward again first)."""
     nh = sizes.shape[0] - 1
     W1 = acts.shape[1] + 1

@@ -185,10 +185,11 @@ def ppo_rollout(ls, st, view, shape_range, trail, n_cells, C, mask_view, params,
     obs_now (int32[N, L]) holds each environment's current observation and is kept
     across iterations; the *_buf arrays have T * N rows (T = n_steps), row t * N + i
     being environment i at step t; row r's active network inputs (agents.network
-    `active_inputs`) are kept in in_idx and in_val at in_start[r]:in_start[r + 1], so the
-    update's epochs need not decode the observations again. Episodes finishing in the rollout are scored for
-    `stats` (success: every bit of reach and none of avoid among the episode's
-    events). Writes the episode stats (agents.stats: S_EPISODES .. S_ENTROPY).
+    `active_inputs`) are kept in in_idx and in_val at in_start[r]:in_start[r + 1], so
+    the update's epochs need not decode the observations again. Episodes finishing in
+    the rollout are scored for `stats` (success: every bit of reach and none of avoid
+    among the episode's events). Writes the episode stats (agents.stats: S_EPISODES ..
+    S_ENTROPY).
     With hp[HP_RARE] > 1, visits (int64[levels, H + 2P, W + 2P]) counts the steps of the
     whole run on each cell of each level and level_visits (int64[levels, 2]) each level's
     total and visited cells, for the novelty bonus's rarity factor."""
