@@ -10,7 +10,7 @@ import pytest
 
 from agents.agent import PPOAgent
 from agents.network import (active_inputs, backward, forward, init_params, layout, policy_batch,
-                            softmax, transpose_hidden)
+                            scratch, softmax, transpose_hidden)
 from agents.ppo import PPOConfig
 from agents.train import train
 from levels import world
@@ -79,10 +79,7 @@ def test_backward_matches_finite_differences(hidden):
     maxh = max(hidden)
     idx = np.array([1, 4, 17, 29], np.int64)
     val = np.array([1, 1, 1, 2], np.float32)
-    acts = np.zeros((len(hidden), maxh), np.float32)
-    live = np.zeros(len(hidden) * (maxh + 1), np.int64)
-    scales = np.zeros(maxh, np.float32)
-    logits = np.zeros(4, np.float32)
+    acts, live, scales, logits = scratch(sizes, 1)[:4]
     rng = np.random.default_rng(1)
     dl = rng.standard_normal(4).astype(np.float32)
     dv = np.float32(0.7)
@@ -197,10 +194,7 @@ def test_sparse_first_layer_equals_dense(view, trail, pooled):
     dense[idx[:k]] = val[:k]
     np.testing.assert_array_equal(dense, _dense(spec, obs[1:2])[0])
     np.testing.assert_array_equal(spec.dense(obs), _dense(spec, obs))  # ObsSpec.dense agrees
-    acts = np.zeros((2, 16), np.float32)
-    live = np.zeros(2 * 17, np.int64)
-    scales = np.zeros(16, np.float32)
-    lg = np.zeros(4, np.float32)
+    acts, live, scales, lg = scratch(sizes, spec.length)[:4]
     forward(params, sizes, offs, idx, val, k, acts, live, scales, lg)
     grads = np.zeros(n, np.float32)
     dl = np.array([0.3, -0.2, 0.5, -0.6], np.float32)
