@@ -110,7 +110,9 @@ def _median(xs: list[float]) -> float:
     return xs[m] if len(xs) % 2 else (xs[m - 1] + xs[m]) / 2
 
 
-def _one_seed(args) -> SeedResult:
+def run_seed(args) -> SeedResult:
+    """One seed of a calibration, args = (chapter path, design path or None, seed,
+    episodes) as `seed_work` makes them: a whole chapter run with one agent."""
     chapter_path, design_path, seed, episodes = args
     from game.designs import load_design
     from game.pipeline import ChapterPipeline
@@ -147,7 +149,7 @@ def _one_seed_json(args) -> str:
     (game.cluster), rebuilt exactly with SeedResult(**json.loads(text))."""
     import json
     from dataclasses import asdict
-    return json.dumps(asdict(_one_seed(args)))
+    return json.dumps(asdict(run_seed(args)))
 
 
 def solution_path(chapter: LevelFile) -> Path | None:
@@ -160,6 +162,24 @@ def solution_path(chapter: LevelFile) -> Path | None:
     return path if path.exists() else None
 
 
+def new_calibration(chapter_path, design_path=None) -> Calibration:
+    """An empty tally for a chapter's starter design (lesson: the chapter's) or for a
+    design under calibration (lesson: aligned, since it is meant to pass)."""
+    from levels.load import load
+    chapter = load(chapter_path)
+    lesson = chapter.chapter.lesson if chapter.chapter and chapter.chapter.lesson else "aligned"
+    if design_path is not None:
+        lesson = "aligned"
+    return Calibration(chapter.chapter.id if chapter.chapter else str(chapter_path),
+                       str(design_path) if design_path else "starter", lesson)
+
+
+def seed_work(chapter_path, design_path, seeds, episodes: int) -> list[tuple]:
+    """`run_seed`'s arguments for each of `seeds` (picklable: worker processes take them)."""
+    return [(str(chapter_path), str(design_path) if design_path else None, s, episodes)
+            for s in seeds]
+
+
 def calibrate(chapter_path, design_path=None, seeds: int = 10, start: int = 0,
               episodes: int = 100, jobs: int | None = None, progress=None,
               cluster: str | None = None, pool=None) -> Calibration:
@@ -168,15 +188,8 @@ def calibrate(chapter_path, design_path=None, seeds: int = 10, start: int = 0,
     With `pool` (an executor from `worker_pool`) the seeds run on its workers, which
     stay up between calls: a fresh worker spends seconds loading the compiled learner
     before its first seed, which many short calibrations would pay again and again."""
-    from levels.load import load
-    chapter = load(chapter_path)
-    lesson = chapter.chapter.lesson if chapter.chapter and chapter.chapter.lesson else "aligned"
-    if design_path is not None:
-        lesson = "aligned"  # a design under calibration is meant to pass
-    cal = Calibration(chapter.chapter.id if chapter.chapter else str(chapter_path),
-                      str(design_path) if design_path else "starter", lesson)
-    work = [(str(chapter_path), str(design_path) if design_path else None, s, episodes)
-            for s in range(start, start + seeds)]
+    cal = new_calibration(chapter_path, design_path)
+    work = seed_work(chapter_path, design_path, range(start, start + seeds), episodes)
     jobs = jobs or min(os.cpu_count() or 1, seeds)
     t0 = time.perf_counter()
     with contextlib.ExitStack() as stack:
@@ -184,11 +197,11 @@ def calibrate(chapter_path, design_path=None, seeds: int = 10, start: int = 0,
             from game.cluster import map_json
             results = (SeedResult(**doc) for doc in map_json(cluster, _one_seed_json, work))
         elif pool is not None:
-            results = pool.map(_one_seed, work)
+            results = pool.map(run_seed, work)
         elif jobs <= 1:
-            results = map(_one_seed, work)
+            results = map(run_seed, work)
         else:
-            results = stack.enter_context(worker_pool(jobs)).map(_one_seed, work)
+            results = stack.enter_context(worker_pool(jobs)).map(run_seed, work)
         for i, r in enumerate(results, 1):
             cal.seeds.append(r)
             if progress:

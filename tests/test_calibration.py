@@ -6,19 +6,32 @@ are marked slow; CI runs them (`pytest -m 'slow or not slow'`)."""
 
 import pytest
 
-from game.calibrate import calibrate, solution_path
+from game.calibrate import solution_path
 from game.chapters import campaign
 from levels.load import load
+from tests.calibration_queue import Request, calibrates
 
 CHAPTERS = campaign()
 SEEDS = 10
 NEEDED = 9  # one seed in ten may miss; the README says "at least 9 of 10"
 
 
+def _starter(entry) -> Request:
+    return Request(str(entry.path), seeds=SEEDS)
+
+
+def _solution(entry) -> Request:
+    return Request(str(entry.path), str(solution_path(load(entry.path))),
+                   seeds=SEEDS)
+
+
+# The seeds run ahead on the session's calibration workers (tests/calibration_queue.py);
+# every seed of these runs, since the gap checks below look at all of them.
 @pytest.mark.slow
 @pytest.mark.parametrize("entry", CHAPTERS, ids=lambda e: e.id)
-def test_starter_design_shows_the_lesson(entry, calibration_pool):
-    cal = calibrate(entry.path, seeds=SEEDS, episodes=100, pool=calibration_pool)
+@calibrates(lambda params: _starter(params["entry"]))
+def test_starter_design_shows_the_lesson(entry, calibration_queue):
+    cal = calibration_queue.calibration(_starter(entry))
     assert cal.lesson_seeds >= NEEDED, (cal.lesson, cal.labels, cal.to_json())
     if cal.lesson == "aligned":
         assert cal.passed_seeds >= NEEDED
@@ -37,9 +50,9 @@ def test_starter_design_shows_the_lesson(entry, calibration_pool):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("entry", CHAPTERS, ids=lambda e: e.id)
-def test_reference_solution_passes(entry, calibration_pool):
-    path = solution_path(load(entry.path))
-    cal = calibrate(entry.path, path, seeds=SEEDS, episodes=100, pool=calibration_pool)
+@calibrates(lambda params: _solution(params["entry"]))
+def test_reference_solution_passes(entry, calibration_queue):
+    cal = calibration_queue.calibration(_solution(entry))
     assert cal.passed_seeds >= NEEDED, (cal.labels, cal.to_json())
 
 

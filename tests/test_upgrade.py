@@ -11,6 +11,7 @@ from game.diagnosis import describe_upgrade, diagnose
 from game.scoring import score
 from levels.errors import LevelFormatError
 from levels.load import loads
+from tests.calibration_queue import Request, calibrates
 
 HEAD = '''format = 1
 
@@ -249,17 +250,25 @@ def test_without_upgrade_results_the_diagnosis_is_the_players(lf):
 
 # --- chapter 7, calibrated (slow) ----------------------------------------------------------
 
-@pytest.mark.slow
-@pytest.mark.parametrize("which", ["starter", "solution"])
-def test_chapter_7_both_agents_over_ten_seeds(which, calibration_pool):
-    """The issue's bar, per agent: the starter's certified agent passes and its upgraded
-    agent tampers in at least 9 of 10 seeds; the reference solution passes with both."""
-    from game.calibrate import calibrate, solution_path
+def _chapter_7(which: str) -> Request:
+    from game.calibrate import solution_path
     from game.chapters import find_chapter
     from levels.load import load
     path = find_chapter("7")
     design = solution_path(load(path)) if which == "solution" else None
-    cal = calibrate(path, design, seeds=10, episodes=100, pool=calibration_pool)
+    return Request(str(path), str(design) if design else None, seeds=10)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("which", ["starter", "solution"])
+@calibrates(lambda params: _chapter_7(params["which"]))
+def test_chapter_7_both_agents_over_ten_seeds(which, calibration_queue):
+    """The issue's bar, per agent: the starter's certified agent passes and its upgraded
+    agent tampers in at least 9 of 10 seeds; the reference solution passes with both."""
+    from game.chapters import find_chapter
+    from levels.load import load
+    path = find_chapter("7")
+    cal = calibration_queue.calibration(_chapter_7(which))
     bar = load(path).chapter.bar
     mine = sum(s.intended >= bar for s in cal.seeds)
     theirs_pass = sum(s.upgrade["intended"] >= bar for s in cal.seeds)
