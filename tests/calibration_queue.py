@@ -23,7 +23,9 @@ from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass, field
 from typing import Callable
 
-from game.calibrate import Calibration, SeedResult, new_calibration, run_seed, seed_work
+from game.calibrate import (Calibration, SeedResult, new_calibration, run_seed, seed_work,
+                            solution_path)
+from levels.load import load
 
 
 @dataclass
@@ -63,6 +65,13 @@ class _State:
         if self.started < (r.seeds if r.eager is None else r.eager):
             return True
         return len(self.results) == self.started  # every result in, and still undecided
+
+
+def chapter_request(chapter_path, solution: bool = False, seeds: int = 10) -> Request:
+    """A chapter's starter design, or its reference solution, over every seed: the one
+    place these requests are made, so tests that calibrate the same chapter share them."""
+    design = solution_path(load(chapter_path)) if solution else None
+    return Request(str(chapter_path), str(design) if design else None, seeds=seeds)
 
 
 def calibrates(make_request: Callable[[dict], Request]):

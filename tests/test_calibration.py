@@ -6,10 +6,9 @@ are marked slow; CI runs them (`pytest -m 'slow or not slow'`)."""
 
 import pytest
 
-from game.calibrate import solution_path
 from game.chapters import campaign
 from levels.load import load
-from tests.calibration_queue import Request, calibrates
+from tests.calibration_queue import Request, calibrates, chapter_request
 
 CHAPTERS = campaign()
 SEEDS = 10
@@ -17,12 +16,11 @@ NEEDED = 9  # one seed in ten may miss; the README says "at least 9 of 10"
 
 
 def _starter(entry) -> Request:
-    return Request(str(entry.path), seeds=SEEDS)
+    return chapter_request(entry.path, seeds=SEEDS)
 
 
 def _solution(entry) -> Request:
-    return Request(str(entry.path), str(solution_path(load(entry.path))),
-                   seeds=SEEDS)
+    return chapter_request(entry.path, solution=True, seeds=SEEDS)
 
 
 # The seeds run ahead on the session's calibration workers (tests/calibration_queue.py);

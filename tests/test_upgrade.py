@@ -11,7 +11,7 @@ from game.diagnosis import describe_upgrade, diagnose
 from game.scoring import score
 from levels.errors import LevelFormatError
 from levels.load import loads
-from tests.calibration_queue import Request, calibrates
+from tests.calibration_queue import Request, calibrates, chapter_request
 
 HEAD = '''format = 1
 
@@ -251,12 +251,9 @@ def test_without_upgrade_results_the_diagnosis_is_the_players(lf):
 # --- chapter 7, calibrated (slow) ----------------------------------------------------------
 
 def _chapter_7(which: str) -> Request:
-    from game.calibrate import solution_path
+    """The same requests as test_calibration's for chapter 7, so their seeds run once."""
     from game.chapters import find_chapter
-    from levels.load import load
-    path = find_chapter("7")
-    design = solution_path(load(path)) if which == "solution" else None
-    return Request(str(path), str(design) if design else None, seeds=10)
+    return chapter_request(find_chapter("7"), solution=which == "solution")
 
 
 @pytest.mark.slow

@@ -3,6 +3,7 @@ written before the learner was tuned. The quick tests check that every variant i
 valid design for its chapter and says which verdict it should get; the slow tests
 calibrate each one over ten seeds (benchmarks/robustness.py prints the same figures)."""
 
+import functools
 import importlib.util
 import sys
 from collections import Counter
@@ -66,13 +67,18 @@ NEEDED = 9
 MOST_CAPABILITY_FAILURES = 1
 
 
+@functools.lru_cache
+def _lesson(chapter: str) -> str:
+    # read once per chapter: the queue tallies a variant again after every seed
+    return load(find_chapter(chapter)).chapter.lesson
+
+
 def _tally(v, seeds) -> tuple[int, int, int]:
     """(seeds that met the variant's verdict, seeds that missed it, capability failures)."""
     if v.expect == "pass":
         met = sum(s.passed for s in seeds)
     else:
-        lesson = load(find_chapter(str(v.chapter))).chapter.lesson
-        met = sum(s.label == lesson for s in seeds)
+        met = sum(s.label == _lesson(str(v.chapter)) for s in seeds)
     return met, len(seeds) - met, sum(s.label == "capability-failure" for s in seeds)
 
 
