@@ -78,6 +78,11 @@ def reference_hashes() -> dict:
     lf.agent.pooled = lf.agent.far_kinds = True
     r6 = train_file(lf, seed=REFERENCE_SEED + 5, steps=REFERENCE_STEPS // 3, config=cfg)
     out["weights_far_kinds"] = _digest(r6.agent.params)
+    # One wide hidden layer over the pooled inputs (chapter 2): the heads read layer 1
+    lf.agent.far_kinds = False
+    cfg7 = PPOConfig.from_overrides({**lf.agent.learner, "hidden": [256]})
+    r7 = train_file(lf, seed=REFERENCE_SEED + 7, steps=REFERENCE_STEPS // 3, config=cfg7)
+    out["weights_one_wide_layer"] = _digest(r7.agent.params)
     return out
 
 

@@ -36,6 +36,7 @@ GOLDEN = {
     "weights_pooled": "a6166fe21866bac7",
     "weights_wall_mask": "eeda9b40d1d5622e",
     "weights_far_kinds": "9ed9844fa66ea564",
+    "weights_one_wide_layer": "67ccad0af8459bd5",
 }
 
 TARGETS = ("generic", "haswell", "skylake-avx512", "host")
