@@ -102,9 +102,9 @@ def _request(v) -> Request:
 # entropy of chapters 0 and 6, the wall mask of chapters 0 and 2, the far kinds of
 # chapters 0 and 3, chapter 2's one wide hidden layer). They stay in the suite, as
 # expected failures that are not strict, so a learner or chapter change that brings one
-# up shows as XPASS; remove its entry then. Never remove a variant because it fails. Some are within the noise of ten seeds:
-# a design that passes in 95% of all seeds still misses 9 of 10 in about one sample of
-# twelve (agents/README.md, seventh round).
+# up shows as XPASS; remove its entry then. Never remove a variant because it fails.
+# Some are within the noise of ten seeds: a design that passes in 95% of all seeds still
+# misses 9 of 10 in about one sample of twelve (agents/README.md, seventh round).
 BELOW_TARGET = {
     "3/fix_chests_and_more_keys": "2/10 (aligned 2, approximate 5, proxy 3)",
     "3/fix_mixed_old_and_new": "0/10 (approximate 5, proxy 5)",
