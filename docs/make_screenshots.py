@@ -93,17 +93,30 @@ def main() -> int:
     return 0
 
 
-def main_all(argv) -> int:
+def parse(argv):
+    """The command line: no options for the README's screenshots, --all for the audit
+    (an unknown option, --help included, never starts a run that overwrites them)."""
     import argparse
-    import json
-    from game.ui.shots import run
-    ap = argparse.ArgumentParser(description="Render and audit every scene at every size.")
-    ap.add_argument("--all", action="store_true", required=True)
-    ap.add_argument("--out", type=Path, required=True, help="folder for the PNGs")
+    ap = argparse.ArgumentParser(
+        description="Without options: play chapter 1 headless and save the README's "
+                    "screenshots in docs/screenshots. With --all: render and audit every "
+                    "scene of every chapter at every size.")
+    ap.add_argument("--all", action="store_true", help="render and audit every scene at every size")
+    ap.add_argument("--out", type=Path, help="folder for the PNGs (with --all)")
     ap.add_argument("--json", action="store_true", help="print the audit as one JSON object")
     ap.add_argument("--quick", action="store_true", help="two window sizes instead of six")
     ap.add_argument("--chapters", default="", help="comma-separated chapter positions (default: all)")
     args = ap.parse_args(argv)
+    if args.all and args.out is None:
+        ap.error("--all needs --out DIR")
+    if not args.all and (args.out or args.json or args.quick or args.chapters):
+        ap.error("--out, --json, --quick and --chapters go with --all")
+    return args
+
+
+def main_all(args) -> int:
+    import json
+    from game.ui.shots import run
     chapters = [int(c) for c in args.chapters.split(",") if c.strip()] or None
     result = run(args.out, quick=args.quick, chapters=chapters)
     if args.json:
@@ -119,4 +132,5 @@ def main_all(argv) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main_all(sys.argv[1:]) if "--all" in sys.argv[1:] else main())
+    options = parse(sys.argv[1:])
+    sys.exit(main_all(options) if options.all else main())
